@@ -1,0 +1,90 @@
+"""Authorization reads (SPEC 4): who may do what in a DAO. Used by routes and tasks alike."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from governance.entitlements import effective_entitlements
+from governance.errors import Forbidden, NotFound
+from governance.moderation import is_banned
+from models import Dao, DaoMember, DaoRole, DaoRoleAssignment, ModerationAction
+
+
+@dataclass(frozen=True)
+class Access:
+    """What one subject holds in one DAO."""
+
+    dao: Dao
+    member: DaoMember | None
+    entitlements: frozenset[str]
+
+    @property
+    def can_see(self) -> bool:
+        return self.dao.is_public or self.member is not None
+
+    def has(self, entitlement: str) -> bool:
+        return entitlement in self.entitlements
+
+
+def subject_banned(session, subject_id: str) -> bool:
+    """A subject is banned while its most recent ban/restore user action is a ban (SPEC 7)."""
+    latest = session.scalar(
+        select(ModerationAction.action)
+        .where(
+            ModerationAction.target_type == "user",
+            ModerationAction.target_id == subject_id,
+            ModerationAction.action.in_(("ban", "restore")),
+        )
+        .order_by(ModerationAction.created_at.desc(), ModerationAction.id.desc())
+        .limit(1)
+    )
+    return is_banned(latest)
+
+
+def load_dao(session, slug: str, *, for_update: bool = False) -> Dao:
+    stmt = select(Dao).where(Dao.slug == slug)
+    if for_update:
+        stmt = stmt.with_for_update()
+    dao = session.scalar(stmt)
+    if dao is None:
+        raise NotFound(f"no DAO '{slug}'")
+    return dao
+
+
+def entitlements_of(session, dao: Dao, member: DaoMember | None) -> frozenset[str]:
+    if member is None:
+        return frozenset()
+    codes = {member.role} | set(
+        session.scalars(
+            select(DaoRoleAssignment.role).where(
+                DaoRoleAssignment.dao_id == dao.id, DaoRoleAssignment.subject_id == member.subject_id
+            )
+        )
+    )
+    roles = session.scalars(select(DaoRole.entitlements).where(DaoRole.dao_id == dao.id, DaoRole.code.in_(codes)))
+    return effective_entitlements(roles, member.status, subject_banned(session, member.subject_id))
+
+
+def access_for(session, dao: Dao, subject_id: str, subject_type: str | None = None) -> Access:
+    stmt = select(DaoMember).where(DaoMember.dao_id == dao.id, DaoMember.subject_id == subject_id)
+    if subject_type:
+        stmt = stmt.where(DaoMember.subject_type == subject_type)
+    member = session.scalar(stmt)
+    entitlements = entitlements_of(session, dao, member)
+    if dao.is_public and not subject_banned(session, subject_id):
+        entitlements = entitlements | {"can_read"}
+    return Access(dao=dao, member=member, entitlements=entitlements)
+
+
+def dao_access(session, slug: str, principal, entitlement: str | None = "can_read", *, for_update=False) -> Access:
+    """Load the DAO and the caller's access; 404 if absent, 403 if private to the caller or if
+    the caller lacks `entitlement`."""
+    dao = load_dao(session, slug, for_update=for_update)
+    access = access_for(session, dao, principal.subject_id, principal.subject_type)
+    if not access.can_see:
+        raise Forbidden("this DAO is private to its members")
+    if entitlement and not access.has(entitlement):
+        raise Forbidden(f"requires {entitlement}")
+    return access

@@ -1,0 +1,29 @@
+"""The Flask application factory."""
+
+from __future__ import annotations
+
+from flask import Flask, g, request
+
+from api import errors, health, jobs, treasury
+from api.auth import decode_token
+
+MAX_BODY_BYTES = 1024 * 1024
+PUBLIC_PATHS = {"/api/v1/openapi.json"}
+
+BLUEPRINTS = [health.bp, jobs.bp, treasury.bp]
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config.update(MAX_CONTENT_LENGTH=MAX_BODY_BYTES, JSON_SORT_KEYS=False)
+    app.config.update(config or {})
+    errors.register_error_handlers(app)
+
+    @app.before_request
+    def authenticate():
+        if request.path.startswith("/api/v1/") and request.path not in PUBLIC_PATHS:
+            g.principal = decode_token(request.headers.get("Authorization"))
+
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    return app

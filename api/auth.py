@@ -1,0 +1,91 @@
+"""Bearer JWT authentication (SPEC 8.1): HS256 with a shared secret, or RS256 with a public key."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from dataclasses import dataclass
+
+import jwt
+
+from infra.config import get_settings
+
+SUBJECT_TYPES = ("user", "agent")
+
+
+class AuthError(Exception):
+    """Missing, malformed, badly signed or expired credentials (401)."""
+
+
+@dataclass(frozen=True)
+class Principal:
+    subject_id: str
+    subject_type: str
+    roles: frozenset[str]
+
+    @property
+    def is_platform_admin(self) -> bool:
+        return "platform_admin" in self.roles
+
+    @property
+    def is_moderator(self) -> bool:
+        return "moderator" in self.roles or self.is_platform_admin
+
+
+def _verification_key() -> tuple[str, list[str]]:
+    settings = get_settings()
+    if settings.jwt_public_key:
+        return settings.jwt_public_key, ["RS256"]
+    return settings.jwt_secret, ["HS256"]
+
+
+def decode_token(authorization: str | None) -> Principal:
+    if not authorization:
+        raise AuthError("missing bearer token")
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise AuthError("the Authorization header must be 'Bearer <token>'")
+    key, algorithms = _verification_key()
+    try:
+        claims = jwt.decode(
+            token.strip(), key, algorithms=algorithms, options={"require": ["sub", "exp"]}
+        )
+    except jwt.ExpiredSignatureError as error:
+        raise AuthError("token expired") from error
+    except jwt.PyJWTError as error:
+        raise AuthError(f"invalid token: {error}") from error
+    subject_type = claims.get("subject_type", "user")
+    roles = claims.get("roles", [])
+    sub = claims["sub"]
+    if (
+        not isinstance(sub, str) or not sub or len(sub) > 200
+        or subject_type not in SUBJECT_TYPES
+        or not isinstance(roles, list) or not all(isinstance(r, str) for r in roles)
+    ):
+        raise AuthError("invalid token claims")
+    return Principal(subject_id=sub, subject_type=subject_type, roles=frozenset(roles))
+
+
+def mint_token(subject_id: str, subject_type: str = "user", roles=(), ttl_seconds: int = 3600) -> str:
+    """A development token signed with JWT_SECRET."""
+    claims = {
+        "sub": subject_id,
+        "subject_type": subject_type,
+        "roles": list(roles),
+        "exp": int(time.time()) + ttl_seconds,
+    }
+    return jwt.encode(claims, get_settings().jwt_secret, algorithm="HS256")
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m api.auth", description="Mint a development JWT.")
+    parser.add_argument("subject_id")
+    parser.add_argument("--subject-type", default="user", choices=SUBJECT_TYPES)
+    parser.add_argument("--role", action="append", default=[], help="platform role; repeatable")
+    parser.add_argument("--ttl", type=int, default=86400, help="lifetime in seconds")
+    args = parser.parse_args(argv)
+    print(mint_token(args.subject_id, args.subject_type, args.role, args.ttl))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Marshmallow schemas: one per request body and per response shape (SPEC 8.4)."""

@@ -1,0 +1,48 @@
+"""Field types shared by the schemas: decimals as strings, times as ISO 8601 UTC with Z."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from decimal import Decimal
+
+from marshmallow import ValidationError, fields
+
+
+class UtcDateTime(fields.DateTime):
+    """ISO 8601 in UTC with a trailing Z; naive input is refused."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+    def _deserialize(self, value, attr, data, **kwargs) -> datetime:
+        parsed = super()._deserialize(value, attr, data, **kwargs)
+        if parsed.tzinfo is None:
+            raise ValidationError("must carry a time zone (e.g. Z)")
+        return parsed.astimezone(timezone.utc)
+
+
+PLACES = Decimal("0.00000001")
+LIMIT = Decimal(10) ** 22  # numeric(30, 8) holds 22 digits before the point
+
+
+class Amount(fields.Decimal):
+    """A decimal carried as a JSON string with 8 places (numeric(30,8)); input with more places,
+    NaN, infinity or too many digits is refused rather than rounded."""
+
+    def __init__(self, **kwargs):
+        super().__init__(as_string=True, allow_nan=False, **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        return str(Decimal(value).quantize(PLACES))
+
+    def _deserialize(self, value, attr, data, **kwargs) -> Decimal:
+        number = super()._deserialize(value, attr, data, **kwargs)
+        if number.as_tuple().exponent < -8:
+            raise ValidationError("at most 8 decimal places")
+        if abs(number) >= LIMIT:
+            raise ValidationError("too large")
+        return number

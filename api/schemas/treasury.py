@@ -1,0 +1,45 @@
+from marshmallow import Schema, ValidationError, fields, validate, validates
+
+from api.schemas.base import StrictSchema
+from api.schemas.fields import Amount, UtcDateTime
+
+TOKEN_SYMBOL = validate.Regexp(r"^[A-Z0-9]{1,16}$", error="1-16 characters of A-Z and 0-9")
+
+
+class TreasuryDeltaSchema(StrictSchema):
+    token_symbol = fields.String(required=True, validate=TOKEN_SYMBOL)
+    delta = Amount(required=True)
+    reason = fields.String(required=True, validate=validate.Length(1, 500))
+
+    @validates("delta")
+    def _non_zero(self, value, **_):
+        if value == 0:
+            raise ValidationError("must not be zero")
+
+
+class TreasuryItemSchema(Schema):
+    token_symbol = fields.String()
+    contract_address = fields.String(allow_none=True)
+    balance = Amount()
+
+
+class TreasuryTransactionSchema(Schema):
+    id = fields.UUID()
+    token_symbol = fields.String()
+    delta = Amount()
+    balance_after = Amount()
+    reason = fields.String()
+    actor = fields.String()
+    reference_id = fields.String(allow_none=True)
+    created_at = UtcDateTime()
+
+
+
+
+class TreasuryListSchema(Schema):
+    items = fields.List(fields.Nested(TreasuryItemSchema))
+
+
+class TreasuryTransactionPageSchema(Schema):
+    items = fields.List(fields.Nested(TreasuryTransactionSchema))
+    next_cursor = fields.String(allow_none=True)

@@ -1,0 +1,60 @@
+"""Treasury routes (SPEC 8.3): balances, the ledger, and deltas (asynchronous)."""
+
+from flask import Blueprint, g
+from sqlalchemy import select
+
+from api.access import dao_access
+from api.jobs import enqueue, job_response
+from api.pagination import PageQuerySchema, page
+from api.endpoint import endpoint
+from api.schemas.jobs import JobSchema
+from api.schemas.treasury import (
+    TreasuryDeltaSchema, TreasuryItemSchema, TreasuryListSchema,
+    TreasuryTransactionPageSchema, TreasuryTransactionSchema,
+)
+from models import TreasuryBalance, TreasuryTransaction
+from models.db import transaction
+from tasks.treasury import apply_treasury_delta
+
+bp = Blueprint("treasury", __name__, url_prefix="/api/v1/daos/<slug>/treasury")
+
+
+def treasury_items(session, dao) -> list[dict]:
+    balances = session.scalars(
+        select(TreasuryBalance).where(TreasuryBalance.dao_id == dao.id).order_by(TreasuryBalance.token_symbol)
+    )
+    return TreasuryItemSchema(many=True).dump(balances)
+
+
+@bp.get("")
+@endpoint(summary="The DAO's balances", responses={200: TreasuryListSchema}, tags=["treasury"])
+def get_treasury(slug: str):
+    with transaction() as session:
+        access = dao_access(session, slug, g.principal)
+        return {"items": treasury_items(session, access.dao)}
+
+
+@bp.get("/transactions")
+@endpoint(summary="The treasury ledger, newest first", query=PageQuerySchema,
+          responses={200: TreasuryTransactionPageSchema}, tags=["treasury"])
+def list_transactions(slug: str, query: dict):
+    with transaction() as session:
+        access = dao_access(session, slug, g.principal)
+        rows, next_cursor = page(
+            session,
+            select(TreasuryTransaction).where(TreasuryTransaction.dao_id == access.dao.id),
+            [TreasuryTransaction.created_at, TreasuryTransaction.id],
+            limit=query["limit"], cursor=query["cursor"], descending=True,
+        )
+        return {"items": TreasuryTransactionSchema(many=True).dump(rows), "next_cursor": next_cursor}
+
+
+@bp.post("/deltas")
+@endpoint(summary="Add a delta to a token balance (can_manage_treasury)", body=TreasuryDeltaSchema,
+          responses={202: JobSchema, 201: JobSchema}, asynchronous=True, tags=["treasury"])
+def post_delta(slug: str, body: dict):
+    with transaction() as session:
+        access = dao_access(session, slug, g.principal, "can_manage_treasury")
+        payload = {"dao_id": str(access.dao.id), **body, "delta": str(body["delta"])}
+        job = enqueue(session, apply_treasury_delta, payload, target_id=access.dao.id)
+    return job_response(job, creates=True)

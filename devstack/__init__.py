@@ -1,0 +1,2 @@
+"""Local development stack: embedded servers (servers.py), process commands (processes.py) and
+the ``make up`` supervisor (up.py)."""

@@ -1,0 +1,187 @@
+"""Executable proposal actions (SPEC 5.5): the shape of `action_payload`, checked purely.
+
+`action_payload` is `{"actions": [...], "auto_execute": bool}`. Unknown action types and
+malformed actions are refused when the proposal is created (422), never at execution. Other
+top-level keys are kept as they are: the payload is also carried to downstream subscribers.
+"""
+
+import re
+from decimal import Decimal
+
+from governance.errors import ValidationFailed
+from governance.power import MODELS, as_decimal, quantize
+
+ACTION_TYPES = ("treasury_transfer", "add_member", "remove_member", "set_role", "update_dao")
+MAX_ACTIONS = 50
+SUBJECT_TYPES = ("user", "agent")
+TOKEN_SYMBOL = re.compile(r"^[A-Z0-9]{1,16}$")
+_MAX_DECIMAL = Decimal(10) ** 22  # numeric(30,8)
+_DAO_FIELDS = (
+    "quorum_percent", "pass_threshold_percent", "voting_period_seconds", "governance_model",
+    "name", "description",
+)
+
+
+class _Errors(dict):
+    def add(self, key: str, message: str) -> None:
+        self.setdefault(key, []).append(message)
+
+
+def _text(errors, key, value, *, required=True, allow_empty=False):
+    if value is None:
+        if required:
+            errors.add(key, "missing required field")
+        return None
+    if not isinstance(value, str) or (not allow_empty and not value.strip()):
+        errors.add(key, "must be a non-empty string" if not allow_empty else "must be a string")
+        return None
+    return value
+
+
+def _decimal(errors, key, value, *, minimum, exclusive=False, maximum=None):
+    """A decimal string (or integer) within bounds, normalized to 8 places; None on error."""
+    if value is None:
+        errors.add(key, "missing required field")
+        return None
+    try:
+        d = as_decimal(value)
+    except (TypeError, ValueError):
+        errors.add(key, "must be a decimal string")
+        return None
+    if d.as_tuple().exponent < -8:
+        errors.add(key, "at most 8 decimal places")
+        return None
+    if d < minimum or (exclusive and d == minimum):
+        errors.add(key, f"must be {'>' if exclusive else '>='} {minimum}")
+        return None
+    if d > (maximum if maximum is not None else _MAX_DECIMAL):
+        errors.add(key, f"must be <= {maximum if maximum is not None else _MAX_DECIMAL}")
+        return None
+    return format(quantize(d), "f")
+
+
+def _unknown(errors, prefix, action, allowed):
+    for key in action:
+        if key not in allowed:
+            errors.add(f"{prefix}.{key}", "unknown field")
+
+
+def _treasury_transfer(errors, p, a):
+    _unknown(errors, p, a, ("type", "token_symbol", "amount", "to_subject_id"))
+    symbol = a.get("token_symbol")
+    if symbol is None:
+        errors.add(f"{p}.token_symbol", "missing required field")
+    elif not isinstance(symbol, str) or not TOKEN_SYMBOL.match(symbol):
+        errors.add(f"{p}.token_symbol", "must be 1-16 of A-Z, 0-9")
+    return {
+        "type": "treasury_transfer",
+        "token_symbol": symbol,
+        "amount": _decimal(errors, f"{p}.amount", a.get("amount"), minimum=0, exclusive=True),
+        "to_subject_id": _text(errors, f"{p}.to_subject_id", a.get("to_subject_id")),
+    }
+
+
+def _add_member(errors, p, a):
+    _unknown(errors, p, a, ("type", "subject_id", "subject_type", "role", "voting_power"))
+    subject_type = a.get("subject_type", "user")
+    if subject_type not in SUBJECT_TYPES:
+        errors.add(f"{p}.subject_type", "must be one of: user, agent")
+    return {
+        "type": "add_member",
+        "subject_id": _text(errors, f"{p}.subject_id", a.get("subject_id")),
+        "subject_type": subject_type,
+        "role": _text(errors, f"{p}.role", a.get("role", "member")),
+        "voting_power": _decimal(
+            errors, f"{p}.voting_power", a.get("voting_power", "1"), minimum=0
+        ),
+    }
+
+
+def _remove_member(errors, p, a):
+    _unknown(errors, p, a, ("type", "subject_id"))
+    subject_id = _text(errors, f"{p}.subject_id", a.get("subject_id"))
+    return {"type": "remove_member", "subject_id": subject_id}
+
+
+def _set_role(errors, p, a):
+    _unknown(errors, p, a, ("type", "subject_id", "role"))
+    return {
+        "type": "set_role",
+        "subject_id": _text(errors, f"{p}.subject_id", a.get("subject_id")),
+        "role": _text(errors, f"{p}.role", a.get("role")),
+    }
+
+
+def _update_dao(errors, p, a):
+    _unknown(errors, p, a, ("type",) + _DAO_FIELDS)
+    present = [key for key in _DAO_FIELDS if key in a]
+    if not present:
+        errors.add(p, f"needs at least one of: {', '.join(_DAO_FIELDS)}")
+    out = {"type": "update_dao"}
+    for key in present:
+        value, k = a[key], f"{p}.{key}"
+        if key in ("quorum_percent", "pass_threshold_percent"):
+            out[key] = _decimal(errors, k, value, minimum=0, maximum=Decimal(100))
+        elif key == "voting_period_seconds":
+            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+                errors.add(k, "must be an integer > 0")
+            out[key] = value
+        elif key == "governance_model":
+            if value not in MODELS:
+                errors.add(k, f"must be one of: {', '.join(MODELS)}")
+            out[key] = value
+        else:
+            out[key] = _text(errors, k, value, allow_empty=(key == "description"))
+    return out
+
+
+_VALIDATORS = {
+    "treasury_transfer": _treasury_transfer,
+    "add_member": _add_member,
+    "remove_member": _remove_member,
+    "set_role": _set_role,
+    "update_dao": _update_dao,
+}
+
+
+def validate_actions(payload: dict | None) -> list[dict]:
+    """Check an `action_payload` and return its actions normalized (decimals as 8-place strings,
+    defaults filled in).
+
+    A missing payload or missing `actions` means no actions. Raises ValidationFailed with
+    per-field errors such as {"actions.0.type": ["unknown action type 'x'"]}: a non-object
+    payload, `actions` not a list or longer than 50, `auto_execute` not a boolean, an unknown
+    type, a missing or malformed field, or a field the action type does not take.
+    """
+    if payload is None:
+        return []
+    errors = _Errors()
+    if not isinstance(payload, dict):
+        raise ValidationFailed(
+            "invalid action_payload", errors={"action_payload": ["must be an object"]}
+        )
+    if "auto_execute" in payload and not isinstance(payload["auto_execute"], bool):
+        errors.add("auto_execute", "must be true or false")
+    actions = payload.get("actions", [])
+    if not isinstance(actions, list):
+        errors.add("actions", "must be a list")
+        actions = []
+    elif len(actions) > MAX_ACTIONS:
+        errors.add("actions", f"at most {MAX_ACTIONS} actions")
+        actions = []
+    normalized = []
+    for i, action in enumerate(actions):
+        p = f"actions.{i}"
+        if not isinstance(action, dict):
+            errors.add(p, "must be an object")
+            continue
+        kind = action.get("type")
+        if kind is None:
+            errors.add(f"{p}.type", "missing required field")
+        elif not isinstance(kind, str) or kind not in ACTION_TYPES:
+            errors.add(f"{p}.type", f"unknown action type {kind!r}")
+        else:
+            normalized.append(_VALIDATORS[kind](errors, p, action))
+    if errors:
+        raise ValidationFailed("invalid action_payload", errors=dict(errors))
+    return normalized

@@ -1,0 +1,100 @@
+"""Roles and entitlements (SPEC 4) and the action names the PDP answers for.
+
+A member holds the union of the entitlements of all its roles, and only while its membership is
+`active` and it is not banned by moderation; otherwise it holds none.
+"""
+
+from typing import Iterable, Mapping
+
+from governance.errors import ValidationFailed
+
+ENTITLEMENTS = (
+    "can_read",
+    "can_vote",
+    "can_create_proposals",
+    "can_manage_proposals",
+    "can_manage_members",
+    "can_manage_roles",
+    "can_manage_treasury",
+    "can_manage_dao",
+    "can_moderate",
+    "can_audit",
+)
+
+
+def _role(*granted: str) -> dict[str, bool]:
+    return {name: name in granted for name in ENTITLEMENTS}
+
+
+DEFAULT_ROLES: dict[str, dict[str, bool]] = {
+    "owner": _role(*ENTITLEMENTS),
+    "admin": _role(*ENTITLEMENTS),
+    "member": _role("can_read", "can_vote", "can_create_proposals"),
+    "observer": _role("can_read", "can_audit"),
+    "guest": _role("can_read"),
+}
+
+# PDP action name -> entitlement; the entitlement names themselves are accepted too.
+ACTION_ENTITLEMENT: dict[str, str] = {
+    "read": "can_read",
+    "vote": "can_vote",
+    "create_proposal": "can_create_proposals",
+    "manage_proposals": "can_manage_proposals",
+    "manage_members": "can_manage_members",
+    "manage_roles": "can_manage_roles",
+    "manage_treasury": "can_manage_treasury",
+    "manage_dao": "can_manage_dao",
+    "moderate": "can_moderate",
+    "audit": "can_audit",
+    **{name: name for name in ENTITLEMENTS},
+}
+
+
+def effective_entitlements(
+    role_entitlements: Iterable[Mapping[str, bool]],
+    member_status: str | None,
+    banned: bool,
+) -> frozenset[str]:
+    """The entitlements a subject holds in a DAO.
+
+    The union of the entitlements set to True in every held role; empty when the subject is not
+    a member (`member_status` None), its status is not 'active', or it is banned by moderation.
+    Unknown keys in a stored role are ignored.
+    """
+    if member_status != "active" or banned:
+        return frozenset()
+    held: set[str] = set()
+    for entitlements in role_entitlements:
+        held.update(name for name in ENTITLEMENTS if entitlements.get(name) is True)
+    return frozenset(held)
+
+
+def validate_entitlements(mapping) -> dict[str, bool]:
+    """Validate a role's entitlements object; return it complete, missing keys False.
+
+    Raises ValidationFailed (errors keyed `entitlements.<key>`) for a non-object, unknown keys
+    or non-boolean values.
+    """
+    if not isinstance(mapping, Mapping):
+        raise ValidationFailed(
+            "entitlements must be an object", errors={"entitlements": ["must be an object"]}
+        )
+    errors: dict[str, list[str]] = {}
+    for key, value in mapping.items():
+        if key not in ENTITLEMENTS:
+            errors[f"entitlements.{key}"] = [f"unknown entitlement {key!r}"]
+        elif not isinstance(value, bool):
+            errors[f"entitlements.{key}"] = ["must be true or false"]
+    if errors:
+        raise ValidationFailed("invalid entitlements", errors=errors)
+    return {name: mapping.get(name, False) for name in ENTITLEMENTS}
+
+
+def entitlement_for_action(action: str) -> str:
+    """The entitlement a PDP `action` needs; ValidationFailed for an unknown action."""
+    try:
+        return ACTION_ENTITLEMENT[action]
+    except (KeyError, TypeError):
+        raise ValidationFailed(
+            f"unknown action {action!r}", errors={"action": [f"unknown action {action!r}"]}
+        ) from None

@@ -1,0 +1,57 @@
+"""Ledger arithmetic for treasury balances and time-credit accounts (SPEC 5.4).
+
+Balances are never negative: a movement that would make one negative raises InsufficientFunds
+and the caller changes nothing. All arithmetic is exact.
+"""
+
+from decimal import Decimal, localcontext
+
+from governance.errors import InsufficientFunds, ValidationFailed
+from governance.power import EXACT, as_decimal
+
+
+def apply_delta(balance: Decimal, delta: Decimal) -> Decimal:
+    """Return `balance + delta`.
+
+    Raises ValueError when delta is zero (a no-op movement is a caller error) and
+    InsufficientFunds when the result would be negative.
+    """
+    balance, delta = as_decimal(balance), as_decimal(delta)
+    if delta == 0:
+        raise ValueError("delta must be non-zero")
+    with localcontext(EXACT):
+        result = balance + delta
+    if result < 0:
+        raise InsufficientFunds(f"balance {balance} cannot cover {-delta}")
+    return result
+
+
+def transfer(
+    from_balance: Decimal, to_balance: Decimal, amount: Decimal
+) -> tuple[Decimal, Decimal]:
+    """Move `amount` from one balance to another; returns (new_from, new_to).
+
+    Raises ValidationFailed unless amount > 0, InsufficientFunds when `from` cannot cover it.
+    """
+    amount = as_decimal(amount)
+    if amount <= 0:
+        raise ValidationFailed("amount must be > 0", errors={"amount": ["must be greater than 0"]})
+    new_from = apply_delta(from_balance, -amount)
+    return new_from, apply_delta(to_balance, amount)
+
+
+def account_totals(
+    lifetime_earned: Decimal, lifetime_spent: Decimal, amount: Decimal
+) -> tuple[Decimal, Decimal]:
+    """Update a time-credit account's lifetime totals for a signed movement `amount`.
+
+    A positive amount adds to earned, a negative one adds its absolute value to spent.
+    Returns (earned, spent); raises ValueError when amount is zero.
+    """
+    earned, spent, amount = (as_decimal(v) for v in (lifetime_earned, lifetime_spent, amount))
+    if amount == 0:
+        raise ValueError("amount must be non-zero")
+    with localcontext(EXACT):
+        if amount > 0:
+            return earned + amount, spent
+        return earned, spent - amount

@@ -1,0 +1,35 @@
+"""Moderation vocabulary and the ban rule (SPEC 7).
+
+Decision: only `ban` and `restore` change whether a subject is banned. A `warn`, `hide` or
+`remove` recorded against a banned user does not lift the ban (SPEC 7 says "banned while its
+most recent user-targeted action is ban"; we read it over the actions that speak to the ban, so
+warning a banned user cannot unban them by accident). Callers therefore look up the most recent
+user-targeted action among BAN_STATE_ACTIONS and pass it to `is_banned`.
+"""
+
+from typing import Iterable
+
+ACTIONS = ("warn", "hide", "remove", "ban", "restore")
+TARGET_TYPES = ("user", "proposal", "listing", "declaration", "dao")
+BAN_STATE_ACTIONS = ("ban", "restore")
+
+
+def is_banned(latest_user_action: str | None) -> bool:
+    """True iff the most recent ban-state action (ban | restore) against the user is `ban`.
+
+    None (no such action) means not banned.
+    """
+    if latest_user_action is not None and latest_user_action not in ACTIONS:
+        raise ValueError(f"unknown moderation action {latest_user_action!r}")
+    return latest_user_action == "ban"
+
+
+def banned_after(actions: Iterable[str]) -> bool:
+    """Whether a user is banned after `actions`, its user-targeted actions in time order."""
+    latest = None
+    for action in actions:
+        if action not in ACTIONS:
+            raise ValueError(f"unknown moderation action {action!r}")
+        if action in BAN_STATE_ACTIONS:
+            latest = action
+    return is_banned(latest)

@@ -1,0 +1,1 @@
+"""Process-level infrastructure: configuration, database, NATS, logging."""

@@ -1,0 +1,63 @@
+"""Configuration from the environment (SPEC 10). The only module that reads os.environ."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return int(raw) if raw not in (None, "") else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    redis_url: str
+    nats_url: str
+    jwt_secret: str
+    jwt_public_key: str | None
+    scheduler_interval_seconds: int
+    api_port: int
+    flower_port: int
+    flower_basic_auth: str | None
+    data_dir: str
+    max_job_attempts: int
+    log_level: str
+    rate_limit_per_minute: int
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        """DATABASE_URL with the psycopg 3 driver, whatever scheme the operator wrote."""
+        url = self.database_url
+        for prefix in ("postgresql+psycopg://", "postgresql://", "postgres://"):
+            if url.startswith(prefix):
+                return "postgresql+psycopg://" + url[len(prefix):]
+        return url
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    env = os.environ
+    return Settings(
+        database_url=env.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/governance"),
+        redis_url=env.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        nats_url=env.get("NATS_URL", "nats://127.0.0.1:4222"),
+        jwt_secret=env.get("JWT_SECRET", "dev-secret-change-me-32-bytes-long!"),
+        jwt_public_key=env.get("JWT_PUBLIC_KEY") or None,
+        scheduler_interval_seconds=_int("SCHEDULER_INTERVAL_SECONDS", 5),
+        api_port=_int("API_PORT", 8000),
+        flower_port=_int("FLOWER_PORT", 5555),
+        flower_basic_auth=env.get("FLOWER_BASIC_AUTH") or None,
+        data_dir=env.get("GOV_DATA_DIR", ".data"),
+        max_job_attempts=_int("MAX_JOB_ATTEMPTS", 5),
+        log_level=env.get("LOG_LEVEL", "INFO"),
+        rate_limit_per_minute=_int("RATE_LIMIT_PER_MINUTE", 600),
+    )
+
+
+def reset_settings() -> None:
+    """Forget the cached settings (tests change the environment between runs)."""
+    get_settings.cache_clear()

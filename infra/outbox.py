@@ -1,0 +1,74 @@
+"""The transactional outbox (SPEC 6): every state change appends its event row in the same
+transaction; after that transaction commits, the NATS bridge task is nudged."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from infra.clock import utcnow
+from models import Event
+from models.db import after_commit
+
+log = logging.getLogger(__name__)
+
+DAO_EVENT_TYPES = frozenset(
+    {
+        "dao_created", "dao_updated", "dao_deactivated", "member_added", "member_updated",
+        "member_removed", "role_changed", "delegation_changed", "treasury_updated",
+        "proposal_created", "proposal_status_changed", "proposal_finalized", "proposal_executed",
+        "vote_cast",
+    }
+)
+OTHER_EVENT_TYPES = frozenset(
+    {
+        "timebank.credited", "timebank.debited", "timebank.transferred", "dispute.opened",
+        "dispute.moderator_assigned", "dispute.resolved", "dispute.dismissed",
+        "dispute.escalated", "moderation.action_taken",
+    }
+)
+
+
+def nats_subject(event_type: str, dao_slug: str | None) -> str:
+    if event_type in DAO_EVENT_TYPES:
+        return f"dao.{dao_slug}.{event_type}"
+    if event_type in OTHER_EVENT_TYPES:
+        return event_type
+    raise ValueError(f"unknown event type {event_type!r}")
+
+
+def record_event(session, event_type: str, *, actor: str | None, data: dict[str, Any], dao=None) -> Event:
+    """Append one event (audit row and outbox row) to the session's transaction."""
+    event_id = uuid.uuid4()
+    now = utcnow()
+    dao_id = dao.id if dao is not None else None
+    dao_slug = dao.slug if dao is not None else None
+    payload = {
+        "id": str(event_id),
+        "type": event_type,
+        "dao_id": str(dao_id) if dao_id else None,
+        "dao_slug": dao_slug,
+        "actor": actor,
+        "ts": now.isoformat().replace("+00:00", "Z"),
+        "data": data,
+    }
+    event = Event(
+        id=event_id, dao_id=dao_id, dao_slug=dao_slug, type=event_type,
+        subject=nats_subject(event_type, dao_slug), actor=actor, payload=payload, created_at=now,
+    )
+    session.add(event)
+    after_commit(session, kick_bridge)
+    return event
+
+
+def kick_bridge() -> None:
+    """Enqueue one bridge run unless one is already pending (a Redis flag debounces the burst)."""
+    from infra.redis import redis_client
+    from tasks.events import publish_events
+
+    try:
+        if redis_client().set("governance:bridge:pending", "1", nx=True, ex=5):
+            publish_events.delay()
+    except Exception:  # noqa: BLE001 - the beat sweep publishes the row anyway
+        log.warning("could not nudge the event bridge; the beat sweep will publish", exc_info=True)

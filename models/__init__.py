@@ -1,0 +1,31 @@
+"""The SQLAlchemy models of every table (SPEC 3). Engine and sessions live in models.db."""
+
+from models.base import Base
+from models.dao import Dao, DaoMember, DaoProject, DaoRole, DaoRoleAssignment, Delegation
+from models.disputes import Dispute, ModerationAction
+from models.events import Event
+from models.jobs import Job
+from models.proposal import Proposal, ProposalVoter, Vote
+from models.timebank import TimeCreditAccount, TimeCreditTransaction
+from models.treasury import TreasuryBalance, TreasuryTransaction
+
+__all__ = [
+    "Base",
+    "Dao",
+    "DaoMember",
+    "DaoProject",
+    "DaoRole",
+    "DaoRoleAssignment",
+    "Delegation",
+    "Dispute",
+    "Event",
+    "Job",
+    "ModerationAction",
+    "Proposal",
+    "ProposalVoter",
+    "TimeCreditAccount",
+    "TimeCreditTransaction",
+    "TreasuryBalance",
+    "TreasuryTransaction",
+    "Vote",
+]

@@ -1,0 +1,125 @@
+"""Proposals, their eligibility snapshot and their votes (SPEC 3, 5)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, UniqueConstraint, text
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, CreatedAt, UpdatedAt, in_list
+from models.dao import GOVERNANCE_MODELS, Dao
+
+PROPOSAL_TYPES = (
+    "general",
+    "treasury",
+    "membership",
+    "rule_change",
+    "dispute_resolution",
+    "resource_allocation",
+)
+PROPOSAL_STATUSES = ("draft", "active", "passed", "rejected", "expired", "executed", "canceled")
+VOTE_CHOICES = ("yes", "no", "abstain")
+
+
+class Proposal(Base):
+    __tablename__ = "proposals"
+    __table_args__ = (
+        UniqueConstraint("dao_id", "slug"),
+        CheckConstraint(in_list("proposal_type", PROPOSAL_TYPES), name="proposal_type"),
+        CheckConstraint(in_list("status", PROPOSAL_STATUSES), name="status"),
+        # NULL passes a CHECK, so these only constrain the values that are set.
+        CheckConstraint(
+            in_list("governance_model_override", GOVERNANCE_MODELS),
+            name="governance_model_override",
+        ),
+        CheckConstraint(in_list("effective_model", GOVERNANCE_MODELS), name="effective_model"),
+        CheckConstraint(
+            "quorum_percent_override >= 0 AND quorum_percent_override <= 100",
+            name="quorum_percent_override_range",
+        ),
+        CheckConstraint(
+            "pass_threshold_override >= 0 AND pass_threshold_override <= 100",
+            name="pass_threshold_override_range",
+        ),
+        # The scheduler's scans: drafts due to open, active proposals due to close.
+        Index(None, "status", "end_at"),
+        Index(None, "status", "start_at"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    dao_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("daos.id", ondelete="CASCADE"))
+    slug: Mapped[str]
+    title: Mapped[str]
+    description: Mapped[str] = mapped_column(default="", server_default=text("''"))
+    proposal_type: Mapped[str] = mapped_column(default="general", server_default=text("'general'"))
+    action_payload: Mapped[dict[str, Any]] = mapped_column(
+        JSONB, default=dict, server_default=text("'{}'::jsonb")
+    )
+    status: Mapped[str] = mapped_column(default="draft", server_default=text("'draft'"))
+    start_at: Mapped[datetime | None]
+    end_at: Mapped[datetime | None]
+    governance_model_override: Mapped[str | None]
+    quorum_percent_override: Mapped[Decimal | None]
+    pass_threshold_override: Mapped[Decimal | None]
+    # Frozen at activation (SPEC 5.1): later DAO changes do not affect this proposal.
+    effective_model: Mapped[str | None]
+    effective_quorum_percent: Mapped[Decimal | None]
+    effective_pass_threshold: Mapped[Decimal | None]
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    created_by: Mapped[str]
+    created_at: Mapped[CreatedAt]
+    updated_at: Mapped[UpdatedAt]
+    activated_at: Mapped[datetime | None]
+    finalized_at: Mapped[datetime | None]
+    executed_at: Mapped[datetime | None]
+
+    dao: Mapped[Dao] = relationship()
+    voters: Mapped[list[ProposalVoter]] = relationship(
+        back_populates="proposal", passive_deletes=True
+    )
+    votes: Mapped[list[Vote]] = relationship(back_populates="proposal", passive_deletes=True)
+
+
+class ProposalVoter(Base):
+    """One row of the eligibility snapshot taken at activation."""
+
+    __tablename__ = "proposal_voters"
+    __table_args__ = (UniqueConstraint("proposal_id", "subject_id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    proposal_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"))
+    subject_id: Mapped[str]
+    subject_type: Mapped[str]
+    power: Mapped[Decimal]
+    # The model weight of `power` (1, power or sqrt(power)), frozen with the snapshot.
+    weight: Mapped[Decimal]
+    delegate_id: Mapped[str | None]
+
+    proposal: Mapped[Proposal] = relationship(back_populates="voters")
+
+
+class Vote(Base):
+    __tablename__ = "votes"
+    __table_args__ = (
+        UniqueConstraint("proposal_id", "voter_id"),
+        CheckConstraint(in_list("choice", VOTE_CHOICES), name="choice"),
+        Index(None, "proposal_id", "choice"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    proposal_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"))
+    voter_id: Mapped[str]
+    choice: Mapped[str]
+    raw_power: Mapped[Decimal]
+    weight: Mapped[Decimal]
+    # When the API accepted the vote; decides whether it counts (SPEC 5.2).
+    submitted_at: Mapped[datetime]
+    created_at: Mapped[CreatedAt]
+    updated_at: Mapped[UpdatedAt]
+
+    proposal: Mapped[Proposal] = relationship(back_populates="votes")

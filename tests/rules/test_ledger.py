@@ -1,0 +1,56 @@
+"""Ledger arithmetic (SPEC 5.4): balances never go negative."""
+
+from decimal import Decimal as D
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from governance.errors import InsufficientFunds, ValidationFailed
+from governance.ledger import account_totals, apply_delta, transfer
+
+amounts = st.decimals(min_value=0, max_value=10**12, places=8, allow_nan=False, allow_infinity=False)
+
+
+def test_apply_delta_adds_signed_delta():
+    assert apply_delta(D("10"), D("2.5")) == D("12.5")
+    assert apply_delta(D("10"), D("-10")) == D(0)
+
+
+def test_apply_delta_refuses_negative_result_and_zero_delta():
+    with pytest.raises(InsufficientFunds):
+        apply_delta(D("1"), D("-1.00000001"))
+    with pytest.raises(ValueError):
+        apply_delta(D("1"), D(0))
+
+
+def test_transfer_moves_amount():
+    assert transfer(D(5), D(1), D("0.1")) == (D("4.9"), D("1.1"))
+
+
+def test_transfer_refuses_non_positive_amount_and_overdraft():
+    for amount in (D(0), D(-1)):
+        with pytest.raises(ValidationFailed):
+            transfer(D(5), D(0), amount)
+    with pytest.raises(InsufficientFunds):
+        transfer(D(5), D(0), D("5.00000001"))
+
+
+def test_account_totals():
+    assert account_totals(D(1), D(2), D("0.1")) == (D("1.1"), D(2))
+    assert account_totals(D(1), D(2), D("-0.5")) == (D(1), D("2.5"))
+    with pytest.raises(ValueError):
+        account_totals(D(1), D(2), D(0))
+
+
+@given(amounts, amounts, amounts)
+def test_transfer_conserves_total_and_never_goes_negative(a, b, amount):
+    if amount == 0:
+        return
+    try:
+        new_a, new_b = transfer(a, b, amount)
+    except InsufficientFunds:
+        assert amount > a
+        return
+    assert new_a >= 0
+    assert new_a + new_b == a + b
