@@ -54,9 +54,16 @@ def transition(status: str, action: str, outcome: str | None = None) -> str:
         raise ValueError(f"finalize needs an outcome in {OUTCOMES}, got {outcome!r}")
     if not finalizing and outcome is not None:
         raise ValueError(f"{action} takes no outcome")
+    ensure_allowed(status, action)
+    return outcome if finalizing else _TO[action]
+
+
+def ensure_allowed(status: str, action: str) -> None:
+    """Raise InvalidState unless `action` may start from `status` (e.g. before computing the
+    tally a finalize needs). Check `already_done` first: a repeat is a no-op, not an error."""
+    _check(status, action)
     if status not in _FROM[action]:
         raise InvalidState(f"cannot {action} a proposal that is {status}")
-    return outcome if finalizing else _TO[action]
 
 
 def already_done(status: str, action: str) -> bool:

@@ -10,6 +10,7 @@ from governance.lifecycle import (
     STATUSES,
     activation_window,
     already_done,
+    ensure_allowed,
     transition,
     vote_window_open,
 )
@@ -107,3 +108,14 @@ def test_vote_window_includes_start_and_excludes_end():
     assert not vote_window_open(end, start, end)
     assert not vote_window_open(start - timedelta(microseconds=1), start, end)
     assert not vote_window_open(start, None, end)
+
+
+@pytest.mark.parametrize("status", STATUSES)
+@pytest.mark.parametrize("action", ACTIONS)
+def test_ensure_allowed_agrees_with_transition(status, action):
+    allowed = status == "active" if action in ("finalize", "close") else (status, action) in ALLOWED
+    if allowed:
+        ensure_allowed(status, action)
+    else:
+        with pytest.raises(InvalidState):
+            ensure_allowed(status, action)
