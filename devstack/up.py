@@ -7,9 +7,9 @@
    their URLs to the children.
 3. Runs the migrations (stops on failure), then starts api, worker, beat, consumer and flower
    (``devstack.processes``), each in its own process group, with their output prefixed by name.
-4. Ctrl-C / SIGTERM: SIGTERM to every child's process group, SIGKILL to what is left after the
-   grace period, clean stop of the embedded servers, exit 0. A child that dies on its own stops
-   everything with a non-zero exit.
+4. Ctrl-C / SIGTERM: SIGTERM to every child (then to what is left of its process group), SIGKILL
+   to every group after the grace period, clean stop of the embedded servers, exit 0. A child
+   that dies on its own stops everything with a non-zero exit.
 
 ``run()`` takes the process list as arguments so tests can supervise stand-in processes.
 """
@@ -148,23 +148,49 @@ def _killpg(child: _Child, sig: int) -> None:
         os.killpg(child.proc.pid, sig)
 
 
+def _group_alive(child: _Child) -> bool:
+    try:
+        os.killpg(child.proc.pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _stop_children(children: Sequence[_Child], timeout: float, console: _Console, hurry: threading.Event) -> None:
-    """SIGTERM every process group, wait up to ``timeout``, SIGKILL what is left."""
+    """Stop every child and everything in its process group.
+
+    SIGTERM goes first to the process we started (gunicorn's master, celery's main process): it
+    stops its own workers gracefully (celery: warm shutdown, tasks in progress finish; a SIGTERM
+    straight to celery's pool processes would abort their tasks). Processes left in a group whose
+    leader has exited get SIGTERM too. After ``timeout`` seconds, SIGKILL to every group.
+    """
     alive = [c for c in children if c.proc.poll() is None]
     if alive:
         console.say(f"stopping {', '.join(c.name for c in alive)} ...")
     for child in alive:
-        _killpg(child, signal.SIGTERM)
+        with contextlib.suppress(ProcessLookupError):
+            child.proc.send_signal(signal.SIGTERM)
+    group_termed: set[int] = set()
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and not hurry.is_set():
-        if all(c.proc.poll() is not None for c in children):
+        pending = False
+        for child in children:
+            if child.proc.poll() is None:
+                pending = True
+            elif _group_alive(child):
+                pending = True
+                if child.proc.pid not in group_termed:  # orphans of an exited leader
+                    group_termed.add(child.proc.pid)
+                    _killpg(child, signal.SIGTERM)
+        if not pending:
             break
         time.sleep(0.05)
     for child in children:
-        if child.proc.poll() is None:
+        if child.proc.poll() is None or _group_alive(child):
             console.say(f"{child.name} did not stop within {timeout:.0f}s; killing it")
-        # Also reaches grandchildren left in the group after the leader exited.
-        _killpg(child, signal.SIGKILL)
+            _killpg(child, signal.SIGKILL)
     for child in children:
         with contextlib.suppress(subprocess.TimeoutExpired):
             child.proc.wait(5)
@@ -224,9 +250,25 @@ def run(
         return EXIT_LOCKED
 
     hurry = threading.Event()
+    deferred: dict[str, int | bool | None] = {"active": False, "signum": None}
 
     def on_signal(signum: int, _frame: object) -> None:
+        if deferred["active"]:
+            deferred["signum"] = signum  # acted on when the server start finished
+            return
         raise _Shutdown(signum)
+
+    @contextlib.contextmanager
+    def uninterrupted():
+        # An initdb or pg_ctl killed half-way can leave a data folder that never starts again,
+        # so a signal during a server start waits until the start finished (about a second).
+        deferred["active"] = True
+        try:
+            yield
+        finally:
+            deferred["active"] = False
+            if deferred["signum"] is not None:
+                raise _Shutdown(int(deferred["signum"]))
 
     def on_signal_during_cleanup(signum: int, _frame: object) -> None:
         hurry.set()  # a second Ctrl-C: do not wait for the grace period
@@ -266,7 +308,8 @@ def run(
             console.say(f"starting embedded {label} in {server.data_dir} ...")
             servers.append(server)
             try:
-                server.start()
+                with uninterrupted():
+                    server.start()
             except ServerError:
                 raise
             except Exception as err:

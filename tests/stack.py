@@ -5,6 +5,7 @@ TEST_NATS_URL), and real Celery worker and beat processes started from the proje
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -83,6 +84,7 @@ def stop_stack(stack: Stack) -> None:
         pass
     for server in reversed(list(stack.servers.values())):
         server.stop()
+    shutil.rmtree(stack.base, ignore_errors=True)
 
 
 def migrate(stack: Stack) -> None:
