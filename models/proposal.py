@@ -70,6 +70,7 @@ class Proposal(Base):
     effective_model: Mapped[str | None]
     effective_quorum_percent: Mapped[Decimal | None]
     effective_pass_threshold: Mapped[Decimal | None]
+    effective_allow_vote_change: Mapped[bool | None]
     result: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     created_by: Mapped[str]
     created_at: Mapped[CreatedAt]

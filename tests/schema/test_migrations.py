@@ -17,6 +17,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from psycopg import sql
 from sqlalchemy import CheckConstraint, Engine, create_engine, inspect
 from sqlalchemy.engine import make_url
@@ -26,17 +27,12 @@ from infra.config import get_settings, reset_settings
 from models.db import reset_engine
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVER_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
-
-
-def _server_url() -> str:
-    return os.environ.get("TEST_DATABASE_URL") or SERVER_URL
 
 
 @pytest.fixture(scope="module")
-def database_url() -> Iterator[str]:
+def database_url(stack) -> Iterator[str]:
     """A new, empty database on the test server; dropped when the module is done."""
-    server = make_url(_server_url()).set(drivername="postgresql")
+    server = make_url(stack.admin_url).set(drivername="postgresql")
     name = f"gov_schema_{uuid.uuid4().hex}"
     admin = server.render_as_string(hide_password=False)
     with psycopg.connect(admin, autocommit=True) as conn:
@@ -94,7 +90,8 @@ def test_upgrade_from_empty_database_reaches_head(alembic_config: Config, engine
 
     assert _tables(engine) == set(models.Base.metadata.tables)
     with engine.connect() as conn:
-        assert MigrationContext.configure(conn).get_current_revision() == "0001"
+        head = ScriptDirectory.from_config(alembic_config).get_current_head()
+        assert MigrationContext.configure(conn).get_current_revision() == head
 
 
 def test_models_match_migrated_schema(alembic_config: Config, engine: Engine) -> None:
