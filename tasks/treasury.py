@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 
 from governance.ledger import apply_delta
+from governance.power import quantize
 from infra.outbox import record_event
 from models import Dao, TreasuryBalance, TreasuryTransaction
 from worker.base import job_task
@@ -38,7 +39,7 @@ def move_treasury(session, dao: Dao, token_symbol: str, delta: Decimal, *, reaso
     record_event(
         session, "treasury_updated", dao=dao, actor=actor,
         data={
-            "token_symbol": token_symbol, "delta": str(delta), "balance": str(balance.balance),
+            "token_symbol": token_symbol, "delta": str(quantize(delta)), "balance": str(quantize(balance.balance)),
             "reason": reason, "transaction_id": str(entry.id), "reference_id": reference_id,
         },
     )
@@ -56,6 +57,6 @@ def apply_treasury_delta(session, job) -> dict:
     return {
         "transaction_id": str(entry.id),
         "token_symbol": entry.token_symbol,
-        "delta": str(entry.delta),
-        "balance": str(entry.balance_after),
+        "delta": str(quantize(entry.delta)),
+        "balance": str(quantize(entry.balance_after)),
     }
