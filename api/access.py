@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from governance.entitlements import effective_entitlements
-from governance.errors import Forbidden, NotFound
+from governance.errors import Forbidden, InvalidState, NotFound
 from governance.moderation import is_banned
 from models import Dao, DaoMember, DaoRole, DaoRoleAssignment, ModerationAction
 
@@ -88,3 +88,9 @@ def dao_access(session, slug: str, principal, entitlement: str | None = "can_rea
     if entitlement and not access.has(entitlement):
         raise Forbidden(f"requires {entitlement}")
     return access
+
+
+def require_active(dao: Dao) -> None:
+    """A deactivated (soft-deleted) DAO stays readable but refuses every change: 409 invalid_state."""
+    if not dao.is_active:
+        raise InvalidState(f"the DAO '{dao.slug}' is deactivated")

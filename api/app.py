@@ -5,12 +5,14 @@ from __future__ import annotations
 from flask import Flask, g, request
 
 from api import errors, health, jobs, treasury
+from api import activity, daos, delegations, members, roles
 from api.auth import decode_token
 
 MAX_BODY_BYTES = 1024 * 1024
 PUBLIC_PATHS = {"/api/v1/openapi.json"}
 
 BLUEPRINTS = [health.bp, jobs.bp, treasury.bp]
+BLUEPRINTS += [daos.bp, members.bp, roles.bp, delegations.bp, activity.bp]
 
 
 def create_app(config: dict | None = None) -> Flask:

@@ -1,0 +1,28 @@
+"""The audit trail (SPEC 8.3): a DAO's events, newest first (can_read)."""
+
+from flask import Blueprint, g
+from sqlalchemy import select
+
+from api.access import dao_access
+from api.endpoint import endpoint
+from api.pagination import page
+from api.schemas.activity import ActivityPageSchema, ActivityQuerySchema, ActivitySchema
+from models import Event
+from models.db import transaction
+
+bp = Blueprint("activity", __name__, url_prefix="/api/v1/daos/<slug>/activity")
+
+
+@bp.get("")
+@endpoint(summary="The DAO's events, newest first (?type=)", query=ActivityQuerySchema,
+          responses={200: ActivityPageSchema}, tags=["activity"])
+def list_activity(slug: str, query: dict):
+    with transaction() as session:
+        dao = dao_access(session, slug, g.principal).dao
+        stmt = select(Event).where(Event.dao_id == dao.id)
+        if "type" in query:
+            stmt = stmt.where(Event.type == query["type"])
+        rows, next_cursor = page(
+            session, stmt, [Event.seq], limit=query["limit"], cursor=query["cursor"], descending=True
+        )
+        return {"items": ActivitySchema(many=True).dump(rows), "next_cursor": next_cursor}

@@ -1,0 +1,89 @@
+"""DAO routes (SPEC 8.3): list, create, overview, update settings, soft delete.
+
+A deactivated DAO stays readable by those who could read it, drops out of every list, and
+refuses every change under it with 409 `invalid_state` (api.access.require_active); DELETE of a
+deactivated DAO is a no-op 204.
+"""
+
+from flask import Blueprint, g
+from sqlalchemy import func, or_, select
+
+from api.access import dao_access, require_active
+from api.endpoint import endpoint
+from api.pagination import page
+from api.schemas.daos import (
+    DaoCreateSchema, DaoListQuerySchema, DaoOverviewSchema, DaoPageSchema, DaoSchema, DaoSettingsSchema,
+)
+from api.treasury import treasury_items
+from models import Dao, DaoMember, Proposal
+from models.db import transaction
+from services.daos import create_dao, dao_data, deactivate_dao, update_dao
+
+bp = Blueprint("daos", __name__, url_prefix="/api/v1/daos")
+TAGS = ["daos"]
+
+
+@bp.get("")
+@endpoint(summary="Active DAOs the caller is an active member of; ?public=true adds the public ones",
+          query=DaoListQuerySchema, responses={200: DaoPageSchema}, tags=TAGS)
+def list_daos(query: dict):
+    principal = g.principal
+    member_of = select(DaoMember.dao_id).where(
+        DaoMember.subject_id == principal.subject_id, DaoMember.subject_type == principal.subject_type,
+        DaoMember.status == "active",
+    )
+    visible = or_(Dao.id.in_(member_of), Dao.is_public) if query["public"] else Dao.id.in_(member_of)
+    stmt = select(Dao).where(Dao.is_active, visible)
+    if "microdao_id" in query:
+        stmt = stmt.where(Dao.microdao_id == query["microdao_id"])
+    with transaction() as session:
+        rows, next_cursor = page(session, stmt, [Dao.slug], limit=query["limit"], cursor=query["cursor"])
+        return {"items": DaoSchema(many=True).dump(rows), "next_cursor": next_cursor}
+
+
+@bp.post("")
+@endpoint(summary="Create a DAO; the caller becomes its owner", body=DaoCreateSchema,
+          responses={201: DaoSchema}, tags=TAGS)
+def post_dao(body: dict):
+    principal = g.principal
+    with transaction() as session:
+        dao = create_dao(session, owner_id=principal.subject_id, owner_type=principal.subject_type, fields=body)
+        shown = dao_data(dao)
+    return shown, 201, {"Location": f"/api/v1/daos/{dao.slug}"}
+
+
+@bp.get("/<slug>")
+@endpoint(summary="The DAO with its member, active proposal and treasury figures",
+          responses={200: DaoOverviewSchema}, tags=TAGS)
+def get_dao(slug: str):
+    with transaction() as session:
+        dao = dao_access(session, slug, g.principal).dao
+        return {
+            "dao": dao_data(dao),
+            "members_count": session.scalar(
+                select(func.count()).where(DaoMember.dao_id == dao.id, DaoMember.status == "active")
+            ),
+            "active_proposals_count": session.scalar(
+                select(func.count()).where(Proposal.dao_id == dao.id, Proposal.status == "active")
+            ),
+            "treasury_items": treasury_items(session, dao),
+        }
+
+
+@bp.patch("/<slug>")
+@endpoint(summary="Change the DAO's settings (can_manage_dao); the slug is immutable",
+          body=DaoSettingsSchema, responses={200: DaoSchema}, tags=TAGS)
+def patch_dao(slug: str, body: dict):
+    with transaction() as session:
+        dao = dao_access(session, slug, g.principal, "can_manage_dao", for_update=True).dao
+        require_active(dao)
+        return dao_data(update_dao(session, dao, body, actor=g.principal.subject_id))
+
+
+@bp.delete("/<slug>")
+@endpoint(summary="Soft-delete the DAO: is_active = false (can_manage_dao)", responses={204: None}, tags=TAGS)
+def delete_dao(slug: str):
+    with transaction() as session:
+        dao = dao_access(session, slug, g.principal, "can_manage_dao", for_update=True).dao
+        deactivate_dao(session, dao, actor=g.principal.subject_id)
+    return "", 204

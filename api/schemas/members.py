@@ -1,0 +1,63 @@
+"""Member and delegation bodies and answers (SPEC 8.4: add member, member, set delegation)."""
+
+from decimal import Decimal
+
+from marshmallow import Schema, fields, validate
+
+from api.pagination import PageQuerySchema
+from api.schemas.base import StrictSchema
+from api.schemas.daos import SUBJECT_ID
+from api.schemas.fields import Amount, UtcDateTime
+from api.schemas.pages import page_of
+from api.schemas.roles import ROLE_CODE
+from models.dao import MEMBER_STATUSES, SUBJECT_TYPES
+
+POWER = validate.Range(min=0)
+
+
+class MemberAddSchema(StrictSchema):
+    subject_id = fields.String(required=True, validate=SUBJECT_ID)
+    subject_type = fields.String(load_default="user", validate=validate.OneOf(SUBJECT_TYPES))
+    role = fields.String(load_default="member", validate=ROLE_CODE)
+    voting_power = Amount(load_default=Decimal(1), validate=POWER)
+
+
+class MemberUpdateSchema(StrictSchema):
+    role = fields.String(validate=ROLE_CODE)
+    voting_power = Amount(validate=POWER)
+    status = fields.String(validate=validate.OneOf(MEMBER_STATUSES))
+
+
+class MemberSchema(Schema):
+    subject_id = fields.String()
+    subject_type = fields.String()
+    role = fields.String()
+    roles = fields.List(fields.String(), metadata={"description": "every role held: role and extra roles"})
+    status = fields.String()
+    voting_power = Amount()
+    joined_at = UtcDateTime()
+
+
+class MemberListQuerySchema(PageQuerySchema):
+    status = fields.String(validate=validate.OneOf(MEMBER_STATUSES))
+    role = fields.String(validate=ROLE_CODE)
+
+
+class DelegationSetSchema(StrictSchema):
+    delegate_id = fields.String(required=True, validate=SUBJECT_ID)
+
+
+class DelegationSchema(Schema):
+    delegator_id = fields.String()
+    delegate_id = fields.String()
+    created_at = UtcDateTime()
+    updated_at = UtcDateTime()
+
+
+class DelegationListQuerySchema(PageQuerySchema):
+    delegator_id = fields.String(validate=SUBJECT_ID)
+    delegate_id = fields.String(validate=SUBJECT_ID)
+
+
+MemberPageSchema = page_of(MemberSchema, "MemberPage")
+DelegationPageSchema = page_of(DelegationSchema, "DelegationPage")

@@ -1,0 +1,45 @@
+"""Role bodies and answers, and the permission (PDP) answer (SPEC 4, 8.3)."""
+
+from marshmallow import Schema, fields, validate
+
+from api.schemas.base import StrictSchema
+from api.schemas.daos import NAME, SUBJECT_ID
+from api.schemas.fields import UtcDateTime
+from api.schemas.pages import page_of
+
+ROLE_CODE = validate.Regexp(r"^[a-z0-9-]{2,64}$", error="2-64 characters of a-z, 0-9 and '-'")
+
+
+class RoleUpdateSchema(StrictSchema):
+    """Replace a role's entitlements (missing ones become false) and optionally its name;
+    the entitlement names are checked by governance.entitlements.validate_entitlements."""
+
+    name = fields.String(validate=NAME)
+    entitlements = fields.Dict(required=True)
+
+
+class RoleCreateSchema(RoleUpdateSchema):
+    code = fields.String(required=True, validate=ROLE_CODE)
+
+
+class RoleSchema(Schema):
+    code = fields.String()
+    name = fields.String()
+    entitlements = fields.Dict(keys=fields.String(), values=fields.Boolean())
+    is_default = fields.Boolean()
+    created_at = UtcDateTime()
+
+
+class PermissionQuerySchema(StrictSchema):
+    subject_id = fields.String(validate=SUBJECT_ID)
+    action = fields.String(validate=validate.Length(1, 64))
+
+
+class PermissionSchema(Schema):
+    subject_id = fields.String()
+    action = fields.String(allow_none=True)
+    allowed = fields.Boolean(allow_none=True, metadata={"description": "null when no action was asked"})
+    entitlements = fields.List(fields.String())
+
+
+RolePageSchema = page_of(RoleSchema, "RolePage")

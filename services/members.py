@@ -1,0 +1,179 @@
+"""Membership (SPEC 4): adding, changing and removing members. A DAO always keeps at least one
+active owner. A member is identified in its DAO by its subject_id."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from api.schemas.members import MemberSchema
+from governance.errors import Conflict, NotFound, ValidationFailed
+from infra.outbox import record_event
+from models import Dao, DaoMember, DaoRoleAssignment
+from services.roles import require_role
+
+MEMBER_FIELDS = ("role", "voting_power", "status")
+
+
+class AlreadyMember(Conflict):
+    code, title = "already_member", "Already a member"
+
+
+class LastOwner(Conflict):
+    code, title = "last_owner", "Last owner"
+
+
+def find_member(session, dao: Dao, subject_id: str, *, lock: bool = False) -> DaoMember | None:
+    stmt = select(DaoMember).where(DaoMember.dao_id == dao.id, DaoMember.subject_id == subject_id)
+    if lock:
+        stmt = stmt.with_for_update()
+    return session.scalar(stmt)
+
+
+def get_member(session, dao: Dao, subject_id: str, *, lock: bool = False) -> DaoMember:
+    member = find_member(session, dao, subject_id, lock=lock)
+    if member is None:
+        raise NotFound(f"'{subject_id}' is not a member of this DAO")
+    return member
+
+
+def roles_held(session, dao: Dao, members) -> dict[str, list[str]]:
+    """subject_id -> every role the member holds: its role, then its extra roles."""
+    held = {m.subject_id: [m.role] for m in members}
+    if held:
+        extra = session.execute(
+            select(DaoRoleAssignment.subject_id, DaoRoleAssignment.role)
+            .where(DaoRoleAssignment.dao_id == dao.id, DaoRoleAssignment.subject_id.in_(held))
+            .order_by(DaoRoleAssignment.role)
+        )
+        for subject_id, role in extra:
+            if role not in held[subject_id]:
+                held[subject_id].append(role)
+    return held
+
+
+def members_data(session, dao: Dao, members) -> list[dict]:
+    """Members as the API shows them, each with `roles` (roles_held)."""
+    held = roles_held(session, dao, members)
+    return [{**row, "roles": held[m.subject_id]} for m, row in zip(members, MemberSchema(many=True).dump(members))]
+
+
+def member_data(session, dao: Dao, member: DaoMember) -> dict:
+    return members_data(session, dao, [member])[0]
+
+
+def _power(value) -> Decimal:
+    try:
+        power = Decimal(str(value))
+    except InvalidOperation:
+        power = Decimal(-1)
+    if not power.is_finite() or power < 0:
+        raise ValidationFailed("invalid voting power", errors={"voting_power": ["must be a decimal >= 0"]})
+    return power
+
+
+def _keep_an_owner(session, dao: Dao, member: DaoMember, *, role: str, status: str) -> None:
+    """Refuse to leave the DAO without an active owner. The DAO row lock orders concurrent
+    changes, so two owners demoting each other at once cannot both succeed."""
+    if member.role != "owner" or member.status != "active" or (role == "owner" and status == "active"):
+        return
+    session.execute(select(Dao.id).where(Dao.id == dao.id).with_for_update())
+    other = session.scalar(
+        select(DaoMember.id).where(
+            DaoMember.dao_id == dao.id, DaoMember.role == "owner", DaoMember.status == "active",
+            DaoMember.id != member.id,
+        ).limit(1)
+    )
+    if other is None:
+        raise LastOwner("a DAO keeps at least one active owner: make another member owner first")
+
+
+def add_member(session, dao: Dao, *, subject_id: str, subject_type: str = "user", role: str = "member",
+               voting_power=Decimal(1), actor: str, reactivate_ok: bool = False) -> DaoMember:
+    """Add a member, or re-activate one that left or is pending (with the given role and power).
+    An active or banned member is AlreadyMember unless `reactivate_ok` (proposal execution: "add
+    or re-activate"), which then sets its role, power and status active. Event `member_added`."""
+    require_role(session, dao, role)
+    power = _power(voting_power)
+    member = find_member(session, dao, subject_id, lock=True)
+    if member is None:
+        member = DaoMember(dao_id=dao.id, subject_id=subject_id, subject_type=subject_type, role=role,
+                           status="active", voting_power=power)
+        try:
+            with session.begin_nested():
+                session.add(member)
+                session.flush()
+        except IntegrityError:
+            raise AlreadyMember(f"'{subject_id}' is already a member") from None
+    else:
+        if member.status in ("active", "banned") and not reactivate_ok:
+            raise AlreadyMember(f"'{subject_id}' is already a member (status {member.status})")
+        before = (member.subject_type, member.role, member.status, member.voting_power)
+        if before == (subject_type, role, "active", power):
+            return member
+        _keep_an_owner(session, dao, member, role=role, status="active")
+        member.subject_type, member.role, member.status, member.voting_power = subject_type, role, "active", power
+        session.flush()
+    record_event(session, "member_added", actor=actor, dao=dao, data=member_data(session, dao, member))
+    return member
+
+
+def _change_role(session, dao: Dao, member: DaoMember, role: str, *, actor: str) -> bool:
+    if role == member.role:
+        return False
+    require_role(session, dao, role)
+    _keep_an_owner(session, dao, member, role=role, status=member.status)
+    previous, member.role = member.role, role
+    session.flush()
+    record_event(
+        session, "role_changed", actor=actor, dao=dao,
+        data={"subject_id": member.subject_id, "role": role, "previous_role": previous},
+    )
+    return True
+
+
+def set_role(session, dao: Dao, subject_id: str, role: str, *, actor: str) -> DaoMember:
+    """Give a member another role (event `role_changed`; the same role changes nothing)."""
+    member = get_member(session, dao, subject_id, lock=True)
+    _change_role(session, dao, member, role, actor=actor)
+    return member
+
+
+def update_member(session, dao: Dao, member: DaoMember, changes: dict, *, actor: str) -> DaoMember:
+    """Change any of role, voting_power, status. Event `member_updated` with the fields that
+    changed (none: no event); a role change also emits `role_changed`."""
+    unknown = sorted(set(changes) - set(MEMBER_FIELDS))
+    if unknown:
+        raise ValidationFailed("unknown member fields", errors={key: ["unknown field"] for key in unknown})
+    status = changes.get("status", member.status)
+    power = _power(changes["voting_power"]) if "voting_power" in changes else member.voting_power
+    changed = ["role"] if _change_role(session, dao, member, changes.get("role", member.role), actor=actor) else []
+    _keep_an_owner(session, dao, member, role=member.role, status=status)
+    for key, value in (("voting_power", power), ("status", status)):
+        if getattr(member, key) != value:
+            setattr(member, key, value)
+            changed.append(key)
+    if not changed:
+        return member
+    session.flush()
+    shown = member_data(session, dao, member)
+    record_event(
+        session, "member_updated", actor=actor, dao=dao,
+        data={"changes": {key: shown[key] for key in changed}, "member": shown},
+    )
+    return member
+
+
+def remove_member(session, dao: Dao, subject_id: str, *, actor: str) -> DaoMember:
+    """Set the member's status to `left` (event `member_removed`); one that left already is left
+    as it is. NotFound if the subject never was a member."""
+    member = get_member(session, dao, subject_id, lock=True)
+    if member.status == "left":
+        return member
+    _keep_an_owner(session, dao, member, role=member.role, status="left")
+    member.status = "left"
+    session.flush()
+    record_event(session, "member_removed", actor=actor, dao=dao, data=member_data(session, dao, member))
+    return member
