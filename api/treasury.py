@@ -3,7 +3,7 @@
 from flask import Blueprint, g
 from sqlalchemy import select
 
-from api.access import dao_access
+from api.access import dao_access, require_active
 from api.jobs import enqueue, job_response
 from api.pagination import PageQuerySchema, page
 from api.endpoint import endpoint
@@ -55,6 +55,7 @@ def list_transactions(slug: str, query: dict):
 def post_delta(slug: str, body: dict):
     with transaction() as session:
         access = dao_access(session, slug, g.principal, "can_manage_treasury")
+        require_active(access.dao)
         payload = {"dao_id": str(access.dao.id), **body, "delta": str(body["delta"])}
         job = enqueue(session, apply_treasury_delta, payload, target_id=access.dao.id)
     return job_response(job, creates=True)

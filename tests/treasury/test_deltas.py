@@ -219,3 +219,11 @@ def test_reading_the_treasury_of_a_private_dao_is_forbidden_to_strangers(client,
     dao, _ = dao
     assert client.get(f"/api/v1/daos/{dao.slug}/treasury", headers=auth(unique("user:s"))).status_code == 403
     assert client.get(f"/api/v1/daos/{dao.slug}/treasury").status_code == 401
+
+
+def test_a_deactivated_dao_refuses_deltas_with_409(client, dao):
+    dao, owner = dao
+    assert client.delete(f"/api/v1/daos/{dao.slug}", headers=auth(owner)).status_code == 204
+    response = post_delta(client, dao.slug, owner)
+    assert response.status_code == 409
+    assert response.get_json()["code"] == "invalid_state"
