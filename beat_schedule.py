@@ -12,4 +12,6 @@ def build(interval_seconds: int) -> dict:
     return {
         "publish-events": every("governance.publish_events", interval_seconds),
         "requeue-stale-jobs": every("governance.requeue_stale_jobs", 30),
+        "activate-due-proposals": every("governance.activate_due", interval_seconds),
+        "finalize-due-proposals": every("governance.finalize_due", interval_seconds),
     }

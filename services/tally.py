@@ -1,0 +1,129 @@
+"""The tally of proposals from the database (SPEC 5.3), and what finalization waits for (5.2).
+
+For simple, weighted and quadratic proposals the sums are computed by Postgres (votes carry the
+weight frozen in the snapshot), so no vote is ever held in Python; governance.tally.decide turns
+the sums into the result. Delegated proposals need the delegation graph: the snapshot and the
+ballots are loaded and resolved by governance.tally.tally. Comparing models (`?model=`) also
+recomputes from the rows.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from decimal import Decimal
+
+from sqlalchemy import Text, cast, exists, func, select
+
+from governance.tally import SnapshotVoter, TallyResult, decide, tally
+from models import Job, Proposal, ProposalVoter, Vote
+
+VOTE_JOB_KIND = "cast_vote"
+WAITING_STATUSES = ("queued", "running")
+
+
+def pending_votes_clause(proposal=Proposal):
+    """SQL: a vote job for the proposal, submitted before its end_at, is still queued or running
+    (finalization must wait for it: SPEC 5.2). Served by the index jobs(kind, target_id, status)."""
+    return exists().where(
+        Job.kind == VOTE_JOB_KIND,
+        Job.target_id == cast(proposal.id, Text),
+        Job.status.in_(WAITING_STATUSES),
+        Job.submitted_at < proposal.end_at,
+    )
+
+
+def waiting_for_votes(session, proposals: Iterable[Proposal]) -> set[uuid.UUID]:
+    """Ids of the proposals among `proposals` that still have a vote job to wait for.
+
+    Called with the proposal rows locked FOR UPDATE: a vote request takes a KEY SHARE lock on its
+    proposal while recording its job, so no job can appear for them until we commit, and every
+    job recorded before is visible to this statement."""
+    by_key = {str(p.id): p for p in proposals}
+    if not by_key:
+        return set()
+    rows = session.execute(
+        select(Job.target_id, func.min(Job.submitted_at))
+        .where(
+            Job.kind == VOTE_JOB_KIND,
+            Job.target_id.in_(list(by_key)),
+            Job.status.in_(WAITING_STATUSES),
+        )
+        .group_by(Job.target_id)
+    )
+    return {by_key[key].id for key, first in rows if first < by_key[key].end_at}
+
+
+def _frozen(proposal: Proposal) -> tuple[str, Decimal, Decimal]:
+    return (
+        proposal.effective_model,
+        proposal.effective_quorum_percent,
+        proposal.effective_pass_threshold,
+    )
+
+
+def _summed(session, proposals: list[Proposal]) -> dict[uuid.UUID, TallyResult]:
+    """One GROUP BY over the votes and one SUM over the snapshots, for many proposals at once."""
+    ids = [p.id for p in proposals]
+    cast: dict[uuid.UUID, dict[str, tuple[Decimal, int]]] = {i: {} for i in ids}
+    for proposal_id, choice, weight, count in session.execute(
+        select(Vote.proposal_id, Vote.choice, func.sum(Vote.weight), func.count())
+        .where(Vote.proposal_id.in_(ids))
+        .group_by(Vote.proposal_id, Vote.choice)
+    ):
+        cast[proposal_id][choice] = (weight, count)
+    totals = dict(
+        session.execute(
+            select(ProposalVoter.proposal_id, func.sum(ProposalVoter.weight))
+            .where(ProposalVoter.proposal_id.in_(ids))
+            .group_by(ProposalVoter.proposal_id)
+        ).all()
+    )
+    results = {}
+    for proposal in proposals:
+        sums = cast[proposal.id]
+        figure = {c: sums.get(c, (Decimal(0), 0)) for c in ("yes", "no", "abstain")}
+        results[proposal.id] = decide(
+            *_frozen(proposal),
+            total_weight=totals.get(proposal.id) or Decimal(0),
+            yes=figure["yes"][0], no=figure["no"][0], abstain=figure["abstain"][0],
+            voters=sum(count for _, count in figure.values()),
+        )
+    return results
+
+
+def _from_rows(session, proposal: Proposal, model: str) -> TallyResult:
+    """The tally computed in Python from the snapshot and the ballots, under any model."""
+    voters = [
+        SnapshotVoter(subject_id, power, delegate_id)
+        for subject_id, power, delegate_id in session.execute(
+            select(ProposalVoter.subject_id, ProposalVoter.power, ProposalVoter.delegate_id)
+            .where(ProposalVoter.proposal_id == proposal.id)
+        )
+    ]
+    ballots = dict(
+        session.execute(
+            select(Vote.voter_id, Vote.choice).where(Vote.proposal_id == proposal.id)
+        ).all()
+    )
+    _, quorum, threshold = _frozen(proposal)
+    return tally(model, quorum, threshold, voters, ballots)
+
+
+def tallies(session, proposals: list[Proposal]) -> dict[uuid.UUID, TallyResult]:
+    """The current tally of each activated proposal under its frozen model, quorum and threshold."""
+    summed = [p for p in proposals if p.effective_model != "delegated"]
+    results = _summed(session, summed) if summed else {}
+    for proposal in proposals:
+        if proposal.effective_model == "delegated":
+            results[proposal.id] = _from_rows(session, proposal, "delegated")
+    return results
+
+
+def current_tally(session, proposal: Proposal, model: str | None = None) -> TallyResult:
+    """The tally of one activated proposal now, optionally under another `model` for comparison
+    (same snapshot, same ballots, same quorum and threshold)."""
+    if model is None or model == proposal.effective_model:
+        return tallies(session, [proposal])[proposal.id]
+    return _from_rows(session, proposal, model)
+
