@@ -5,13 +5,14 @@ from __future__ import annotations
 from flask import Flask, g, request
 
 from api import errors, health, jobs, treasury
+from api import disputes, moderation, timebank
 from api import activity, daos, delegations, members, roles
 from api.auth import decode_token
 
 MAX_BODY_BYTES = 1024 * 1024
 PUBLIC_PATHS = {"/api/v1/openapi.json"}
 
-BLUEPRINTS = [health.bp, jobs.bp, treasury.bp]
+BLUEPRINTS = [health.bp, jobs.bp, treasury.bp, timebank.bp, disputes.bp, moderation.bp]
 BLUEPRINTS += [daos.bp, members.bp, roles.bp, delegations.bp, activity.bp]
 
 
@@ -25,6 +26,8 @@ def create_app(config: dict | None = None) -> Flask:
     def authenticate():
         if request.path.startswith("/api/v1/") and request.path not in PUBLIC_PATHS:
             g.principal = decode_token(request.headers.get("Authorization"))
+
+    app.before_request(moderation.refuse_banned_writes)  # after authenticate: a ban holds everywhere
 
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)

@@ -25,6 +25,7 @@ TASK_MODULES = (
     "tasks.events",
     "tasks.treasury",
     "tasks.maintenance",
+    "tasks.timebank",
 )
 
 

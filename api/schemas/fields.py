@@ -37,7 +37,7 @@ class Amount(fields.Decimal):
     def _serialize(self, value, attr, obj, **kwargs):
         if value is None:
             return None
-        return str(Decimal(value).quantize(PLACES))
+        return format(Decimal(value).quantize(PLACES), "f")  # never "0E-8"
 
     def _deserialize(self, value, attr, data, **kwargs) -> Decimal:
         number = super()._deserialize(value, attr, data, **kwargs)

@@ -1,0 +1,48 @@
+"""Moderation routes (SPEC 7, 8.3): record an action and list them by target (moderators),
+and the one check that makes a ban take effect at once on every route that changes state."""
+
+from flask import Blueprint, g, request
+
+from api.endpoint import endpoint
+from api.pagination import page
+from api.schemas.moderation import (
+    ModerationActionInputSchema, ModerationActionPageSchema, ModerationActionQuerySchema,
+    ModerationActionSchema,
+)
+from models import ModerationAction
+from models.db import transaction
+from services import moderation
+
+bp = Blueprint("moderation", __name__, url_prefix="/api/v1/moderation")
+
+WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
+
+def refuse_banned_writes() -> None:
+    """`before_request` hook: a banned subject may read, but its state-changing requests are
+    refused with 403 `banned` (SPEC 7)."""
+    principal = getattr(g, "principal", None)
+    if principal is not None and request.method in WRITE_METHODS:
+        with transaction() as session:
+            moderation.refuse_banned(session, principal.subject_id)
+
+
+@bp.post("/actions")
+@endpoint(summary="Record a moderation action (moderators; append-only)", body=ModerationActionInputSchema,
+          responses={201: ModerationActionSchema}, tags=["moderation"])
+def post_action(body: dict):
+    with transaction() as session:
+        entry = moderation.record_action(session, g.principal, **body)
+    return ModerationActionSchema().dump(entry), 201
+
+
+@bp.get("/actions")
+@endpoint(summary="Moderation actions, newest first, by ?target_type=&target_id= (moderators)",
+          query=ModerationActionQuerySchema, responses={200: ModerationActionPageSchema}, tags=["moderation"])
+def list_actions(query: dict):
+    with transaction() as session:
+        stmt = moderation.actions_query(session, g.principal, target_type=query["target_type"],
+                                        target_id=query["target_id"])
+        rows, next_cursor = page(session, stmt, [ModerationAction.created_at, ModerationAction.id],
+                                 limit=query["limit"], cursor=query["cursor"], descending=True)
+        return {"items": ModerationActionSchema(many=True).dump(rows), "next_cursor": next_cursor}

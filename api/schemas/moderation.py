@@ -1,0 +1,37 @@
+from marshmallow import Schema, fields, validate
+
+from api.pagination import PageQuerySchema
+from api.schemas.base import StrictSchema
+from api.schemas.pages import page_of
+from api.schemas.fields import UtcDateTime
+from models.disputes import MODERATION_ACTIONS, MODERATION_TARGET_TYPES
+
+TARGET_TYPE = validate.OneOf(MODERATION_TARGET_TYPES)
+TARGET_ID = validate.Length(1, 200)
+
+
+class ModerationActionInputSchema(StrictSchema):
+    target_type = fields.String(required=True, validate=TARGET_TYPE)
+    target_id = fields.String(required=True, validate=TARGET_ID)
+    action = fields.String(required=True, validate=validate.OneOf(MODERATION_ACTIONS))
+    reason = fields.String(required=True, validate=validate.Length(1, 2000))
+    notes = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=5000))
+
+
+class ModerationActionQuerySchema(PageQuerySchema):
+    target_type = fields.String(load_default=None, validate=TARGET_TYPE)
+    target_id = fields.String(load_default=None, validate=TARGET_ID)
+
+
+class ModerationActionSchema(Schema):
+    id = fields.UUID()
+    moderator_id = fields.String()
+    target_type = fields.String()
+    target_id = fields.String()
+    action = fields.String()
+    reason = fields.String()
+    notes = fields.String(allow_none=True)
+    created_at = UtcDateTime()
+
+
+ModerationActionPageSchema = page_of(ModerationActionSchema, "ModerationActionPage")

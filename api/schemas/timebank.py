@@ -1,0 +1,56 @@
+from marshmallow import Schema, ValidationError, fields, validate, validates
+
+from api.schemas.base import StrictSchema
+from api.schemas.pages import page_of
+from api.schemas.fields import Amount, UtcDateTime
+
+SUBJECT_ID = validate.Length(1, 200)
+NOTE = validate.Length(max=500)
+
+
+def _positive(value) -> None:
+    if value <= 0:
+        raise ValidationError("must be greater than 0")
+
+
+class TimeTransferSchema(StrictSchema):
+    to_subject_id = fields.String(required=True, validate=SUBJECT_ID)
+    amount = Amount(required=True, validate=_positive)
+    note = fields.String(load_default=None, allow_none=True, validate=NOTE)
+
+
+class TimeAdjustmentSchema(StrictSchema):
+    subject_id = fields.String(required=True, validate=SUBJECT_ID)
+    amount = Amount(required=True)
+    note = fields.String(required=True, validate=validate.Length(1, 500))
+
+    @validates("amount")
+    def _non_zero(self, value, **_):
+        if value == 0:
+            raise ValidationError("must not be zero")
+
+
+class TimeDepositSchema(StrictSchema):
+    amount = Amount(required=True, validate=_positive)
+
+
+class TimeAccountSchema(Schema):
+    subject_id = fields.String()
+    balance = Amount()
+    lifetime_earned = Amount()
+    lifetime_spent = Amount()
+
+
+class TimeTransactionSchema(Schema):
+    id = fields.UUID()
+    amount = Amount()
+    balance_after = Amount()
+    tx_type = fields.String()
+    reference_id = fields.String(allow_none=True)
+    counterparty_id = fields.String(allow_none=True)
+    note = fields.String(allow_none=True)
+    job_id = fields.UUID(allow_none=True)
+    created_at = UtcDateTime()
+
+
+TimeTransactionPageSchema = page_of(TimeTransactionSchema, "TimeTransactionPage")

@@ -1,0 +1,81 @@
+"""Time-credit routes (SPEC 8.3): the caller's account and ledger, transfers, platform-admin
+adjustments, and deposits into a DAO's `TIME` treasury token (asynchronous, on `ledger`)."""
+
+from flask import Blueprint, g
+from sqlalchemy import select
+
+from api.access import dao_access
+from api.endpoint import endpoint
+from api.jobs import enqueue, job_response, submit
+from api.pagination import PageQuerySchema, page
+from api.schemas.jobs import JobSchema
+from api.schemas.timebank import (
+    TimeAccountSchema, TimeAdjustmentSchema, TimeDepositSchema, TimeTransactionPageSchema,
+    TimeTransactionSchema, TimeTransferSchema,
+)
+from governance.errors import Forbidden, ValidationFailed
+from models import TimeCreditTransaction
+from models.db import transaction
+from services.timebank import check_depositor, find_account
+from tasks.timebank import adjust_time_credits, deposit_time_credits, transfer_time_credits
+
+bp = Blueprint("timebank", __name__, url_prefix="/api/v1")
+
+JOB_RESPONSES = {202: JobSchema, 200: JobSchema}
+
+
+@bp.get("/timebank/balance")
+@endpoint(summary="The caller's time-credit account (zero before its first movement)",
+          responses={200: TimeAccountSchema}, tags=["timebank"])
+def get_balance():
+    subject_id = g.principal.subject_id
+    with transaction() as session:
+        account = find_account(session, subject_id)
+    if account is None:
+        return TimeAccountSchema().dump({"subject_id": subject_id, "balance": 0, "lifetime_earned": 0,
+                                         "lifetime_spent": 0})
+    return TimeAccountSchema().dump(account)
+
+
+@bp.get("/timebank/transactions")
+@endpoint(summary="The caller's time-credit ledger, newest first", query=PageQuerySchema,
+          responses={200: TimeTransactionPageSchema}, tags=["timebank"])
+def list_transactions(query: dict):
+    with transaction() as session:
+        rows, next_cursor = page(
+            session,
+            select(TimeCreditTransaction).where(TimeCreditTransaction.subject_id == g.principal.subject_id),
+            [TimeCreditTransaction.created_at, TimeCreditTransaction.id],
+            limit=query["limit"], cursor=query["cursor"], descending=True,
+        )
+        return {"items": TimeTransactionSchema(many=True).dump(rows), "next_cursor": next_cursor}
+
+
+@bp.post("/timebank/transfers")
+@endpoint(summary="Transfer credits from the caller to another subject", body=TimeTransferSchema,
+          responses=JOB_RESPONSES, asynchronous=True, tags=["timebank"])
+def post_transfer(body: dict):
+    if body["to_subject_id"] == g.principal.subject_id:
+        raise ValidationFailed("cannot transfer to oneself", errors={"to_subject_id": ["must not be the caller"]})
+    return submit(transfer_time_credits, {**body, "amount": str(body["amount"])})
+
+
+@bp.post("/timebank/adjustments")
+@endpoint(summary="Credit (amount > 0) or debit (amount < 0) any account (platform_admin)",
+          body=TimeAdjustmentSchema, responses=JOB_RESPONSES, asynchronous=True, tags=["timebank"])
+def post_adjustment(body: dict):
+    if not g.principal.is_platform_admin:
+        raise Forbidden("requires the platform_admin role")
+    return submit(adjust_time_credits, {**body, "amount": str(body["amount"])}, target_id=body["subject_id"])
+
+
+@bp.post("/daos/<slug>/treasury/time-deposits")
+@endpoint(summary="Move the caller's credits into the DAO's TIME token (active members)",
+          body=TimeDepositSchema, responses=JOB_RESPONSES, asynchronous=True, tags=["timebank", "treasury"])
+def post_time_deposit(slug: str, body: dict):
+    with transaction() as session:
+        access = dao_access(session, slug, g.principal, entitlement=None)
+        check_depositor(session, access.dao, g.principal.subject_id)
+        payload = {"dao_id": str(access.dao.id), "amount": str(body["amount"])}
+        job = enqueue(session, deposit_time_credits, payload, target_id=access.dao.id)
+    return job_response(job)

@@ -1,0 +1,187 @@
+"""Downstream rewards (SPEC 5.4, issue 4) with the real consumer process, worker and NATS:
+0.1 credits per voter and proposal, exactly once, however often the event arrives or the vote
+changes, and after the consumer was down."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+import time
+import uuid
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from infra.nats import Message, publish_batch
+from infra.outbox import record_event
+from models import Event, TimeCreditAccount, TimeCreditTransaction
+from models.db import transaction
+from tests.conftest import unique
+from tests.factories import make_dao
+from tests.stack import Process
+
+pytestmark = pytest.mark.usefixtures("worker")
+
+
+def start_consumer(stack, log_dir, **env) -> Process:
+    process = Process("consumer", [sys.executable, "-m", "consumer"], stack.env(**env), log_dir).start()
+    return process
+
+
+@pytest.fixture
+def consumer(stack, log_dir):
+    process = start_consumer(stack, log_dir)
+    process.wait_for_log("consumer ready")
+    yield process
+    process.stop()
+
+
+@pytest.fixture(scope="module")
+def dao(stack):
+    return make_dao(is_public=True)
+
+
+def cast(dao, proposal_id: str, voter: str, choice: str = "yes") -> str:
+    """A vote_cast event recorded in the outbox as the vote task records it; the bridge publishes it."""
+    with transaction() as session:
+        event = record_event(
+            session, "vote_cast", actor=voter, dao=dao,
+            data={"proposal_id": proposal_id, "proposal_slug": "p", "voter": voter, "choice": choice,
+                  "weight": "1.00000000"},
+        )
+    return str(event.id)
+
+
+def wait_until(condition, timeout: float = 30, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while not (result := condition()):
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.1)
+    return result
+
+
+def handled(worker, event_id: str) -> int:
+    """How many times the worker ran the reward task of this event."""
+    return worker.log().count(f"reward for event {event_id}:")
+
+
+def rewards_of(voter: str) -> list[TimeCreditTransaction]:
+    with transaction() as session:
+        return session.scalars(select(TimeCreditTransaction).where(
+            TimeCreditTransaction.subject_id == voter, TimeCreditTransaction.tx_type == "governance_reward")).all()
+
+
+def account_balance(voter: str) -> Decimal | None:
+    with transaction() as session:
+        return session.scalar(select(TimeCreditAccount.balance).where(TimeCreditAccount.subject_id == voter))
+
+
+def published(event_ids) -> bool:
+    with transaction() as session:
+        return session.scalar(select(func.count()).where(
+            Event.id.in_([uuid.UUID(e) for e in event_ids]), Event.published_at.is_not(None))) == len(event_ids)
+
+
+def republish(event_id: str, copies: int = 1) -> None:
+    """The same payload again under other Nats-Msg-Ids: the stream stores each copy."""
+    with transaction() as session:
+        event = session.get(Event, uuid.UUID(event_id))
+    data = json.dumps(event.payload).encode()
+    acked = publish_batch([Message(event.subject, f"dup-{i}-{event_id}", data) for i in range(copies)])
+    assert all(acked)
+
+
+def test_the_same_event_delivered_several_times_pays_once(consumer, worker, dao):
+    voter, proposal = unique("user:voter"), str(uuid.uuid4())
+    event_id = cast(dao, proposal, voter)
+    wait_until(lambda: handled(worker, event_id) == 1, what="the first reward")
+    republish(event_id, copies=4)
+    wait_until(lambda: handled(worker, event_id) == 5, what="the duplicates")
+    rows = rewards_of(voter)
+    assert [(r.amount, r.reference_id, r.balance_after) for r in rows] == [(Decimal("0.1"), proposal, Decimal("0.1"))]
+    assert account_balance(voter) == Decimal("0.1")
+    with transaction() as session:
+        credited = session.scalars(select(Event).where(
+            Event.type == "timebank.credited", Event.payload["data"]["subject_id"].astext == voter)).all()
+    assert [e.payload["data"]["tx_type"] for e in credited] == ["governance_reward"]
+    assert credited[0].payload["data"]["event_id"] == event_id
+
+
+def test_a_vote_changed_three_times_pays_once(consumer, worker, dao):
+    voter, proposal, other = unique("user:voter"), str(uuid.uuid4()), str(uuid.uuid4())
+    events = [cast(dao, proposal, voter, choice) for choice in ("yes", "no", "abstain")]
+    events.append(cast(dao, other, voter))  # another proposal earns its own reward
+    wait_until(lambda: all(handled(worker, e) == 1 for e in events), what="every reward task")
+    assert sorted(r.reference_id for r in rewards_of(voter)) == sorted([proposal, other])
+    assert account_balance(voter) == Decimal("0.2")
+
+
+def test_a_consumer_that_was_down_catches_up_and_pays_every_voter_once(stack, log_dir, consumer, worker, dao):
+    consumer.stop()
+    proposal = str(uuid.uuid4())
+    voters = [unique("user:voter") for _ in range(12)]
+    events = [cast(dao, proposal, v) for v in voters] + [cast(dao, proposal, voters[0], "no")]
+    wait_until(lambda: published(events), what="the bridge to publish while the consumer is down")
+    time.sleep(0.5)
+    assert all(handled(worker, e) == 0 for e in events)
+    assert all(rewards_of(v) == [] for v in voters)
+
+    restarted = start_consumer(stack, log_dir)
+    try:
+        restarted.wait_for_log("consumer ready")
+        wait_until(lambda: all(handled(worker, e) == 1 for e in events), what="the catch-up")
+        for voter in voters:
+            assert [(r.amount, r.reference_id) for r in rewards_of(voter)] == [(Decimal("0.1"), proposal)]
+    finally:
+        restarted.stop()
+    assert restarted.proc.returncode == 0, restarted.log()[-2000:]
+    assert "consumer stopped" in restarted.log()
+
+
+def test_a_message_is_acknowledged_only_once_its_reward_is_enqueued(stack, log_dir, consumer, worker, dao):
+    """With the broker unreachable the consumer keeps the message; the next consumer pays it."""
+    from devstack.servers import find_free_port
+
+    consumer.stop()
+    voter, proposal = unique("user:voter"), str(uuid.uuid4())
+    event_id = cast(dao, proposal, voter)
+    wait_until(lambda: published([event_id]), what="the event to be published")
+    broken = start_consumer(stack, log_dir, REDIS_URL=f"redis://127.0.0.1:{find_free_port()}/0")
+    try:
+        broken.wait_for_log(f"could not enqueue the reward of event {event_id}", timeout=30)
+    finally:
+        broken.stop()
+    assert broken.proc.returncode == 0
+    assert rewards_of(voter) == []
+
+    healthy = start_consumer(stack, log_dir)
+    try:
+        wait_until(lambda: handled(worker, event_id) == 1, what="the redelivered reward")
+    finally:
+        healthy.stop()
+    assert len(rewards_of(voter)) == 1
+
+
+def test_a_malformed_message_is_dropped_not_redelivered(consumer, worker):
+    subject = f"dao.{unique('nodao')}.vote_cast"
+    assert publish_batch([Message(subject, str(uuid.uuid4()), b"{not json")]) == [True]
+    consumer.wait_for_log("dropping malformed message")
+    time.sleep(1.5)  # past the first redelivery delay: a terminated message does not come back
+    assert consumer.log().count("dropping malformed message") == 1
+
+
+def test_the_consumer_waits_for_nats_and_stops_cleanly_on_sigterm(stack, log_dir):
+    from devstack.servers import find_free_port
+
+    process = start_consumer(stack, log_dir, NATS_URL=f"nats://127.0.0.1:{find_free_port()}")
+    try:
+        process.wait_for_log("NATS unavailable")
+        process.wait_for_log("reconnecting")
+        assert process.proc.poll() is None  # still running, retrying
+        process.signal(signal.SIGTERM)
+        assert process.proc.wait(10) == 0
+        assert "consumer stopped" in process.log()
+    finally:
+        process.stop()
