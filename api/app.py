@@ -7,6 +7,7 @@ from flask import Flask, g, request
 from api import errors, health, jobs, treasury
 from api import disputes, moderation, timebank
 from api import activity, daos, delegations, members, roles
+from api import proposals, votes
 from api.auth import decode_token
 
 MAX_BODY_BYTES = 1024 * 1024
@@ -14,6 +15,7 @@ PUBLIC_PATHS = {"/api/v1/openapi.json"}
 
 BLUEPRINTS = [health.bp, jobs.bp, treasury.bp, timebank.bp, disputes.bp, moderation.bp]
 BLUEPRINTS += [daos.bp, members.bp, roles.bp, delegations.bp, activity.bp]
+BLUEPRINTS += [proposals.bp, votes.bp]
 
 
 def create_app(config: dict | None = None) -> Flask:

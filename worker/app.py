@@ -18,6 +18,12 @@ TASK_ROUTES = {
     "governance.adjust_time_credits": {"queue": "ledger"},
     "governance.reward_vote": {"queue": "ledger"},
     "governance.publish_events": {"queue": "events"},
+    "governance.activate_proposal": {"queue": "lifecycle"},
+    "governance.close_proposal": {"queue": "lifecycle"},
+    "governance.cancel_proposal": {"queue": "lifecycle"},
+    "governance.execute_proposal": {"queue": "lifecycle"},
+    "governance.activate_due": {"queue": "lifecycle"},
+    "governance.finalize_due": {"queue": "lifecycle"},
     "governance.*": {"queue": "lifecycle"},
 }
 
@@ -25,6 +31,9 @@ TASK_MODULES = (
     "tasks.events",
     "tasks.treasury",
     "tasks.maintenance",
+    "tasks.lifecycle",
+    "tasks.voting",
+    "tasks.scheduler",
     "tasks.timebank",
 )
 
