@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from flask import Flask, g, request
 
-from api import errors, health, jobs, treasury
+from api import errors, health, jobs, metrics, openapi, stream, treasury
 from api import disputes, moderation, timebank
 from api import activity, daos, delegations, members, roles
 from api import proposals, votes
 from api.auth import decode_token
+from api.request_log import install_request_log
+from infra.logging import configure_logging
 
 MAX_BODY_BYTES = 1024 * 1024
 PUBLIC_PATHS = {"/api/v1/openapi.json"}
 
-BLUEPRINTS = [health.bp, jobs.bp, treasury.bp, timebank.bp, disputes.bp, moderation.bp]
+BLUEPRINTS = [health.bp, metrics.bp, openapi.bp, stream.bp, jobs.bp, treasury.bp, timebank.bp, disputes.bp, moderation.bp]
 BLUEPRINTS += [daos.bp, members.bp, roles.bp, delegations.bp, activity.bp]
 BLUEPRINTS += [proposals.bp, votes.bp]
 
@@ -22,7 +24,10 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__)
     app.config.update(MAX_CONTENT_LENGTH=MAX_BODY_BYTES, JSON_SORT_KEYS=False)
     app.config.update(config or {})
+    if not app.testing:
+        configure_logging()
     errors.register_error_handlers(app)
+    install_request_log(app)  # before authentication, so that a 401 carries its request id too
 
     @app.before_request
     def authenticate():

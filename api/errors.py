@@ -72,6 +72,14 @@ def register_error_handlers(app: Flask) -> None:
         code = HTTP_CODES.get(error.code, "http_error")
         return problem(error.code, code, error.name, error.description)
 
+    @app.errorhandler(sqlalchemy.exc.DataError)
+    def _unstorable(error):
+        # SQLSTATE class 22 (data exception): a value the database cannot hold, e.g. a NUL
+        # character in text or a number out of range. It came from the request: 422, not 500.
+        log.warning("value refused by the database: %s", error.orig)
+        return problem(422, "validation_error", "Validation failed", "a value in the request cannot be stored",
+                       errors={"_schema": ["a value cannot be stored (e.g. it contains a NUL character)"]})
+
     @app.errorhandler(sqlalchemy.exc.OperationalError)
     @app.errorhandler(sqlalchemy.exc.InterfaceError)
     def _unavailable(error):

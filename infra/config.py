@@ -20,6 +20,7 @@ class Settings:
     jwt_secret: str
     jwt_public_key: str | None
     scheduler_interval_seconds: int
+    api_host: str
     api_port: int
     flower_port: int
     flower_basic_auth: str | None
@@ -48,6 +49,7 @@ def get_settings() -> Settings:
         jwt_secret=env.get("JWT_SECRET", "dev-secret-change-me-32-bytes-long!"),
         jwt_public_key=env.get("JWT_PUBLIC_KEY") or None,
         scheduler_interval_seconds=_int("SCHEDULER_INTERVAL_SECONDS", 5),
+        api_host=env.get("API_HOST", "127.0.0.1"),
         api_port=_int("API_PORT", 8000),
         flower_port=_int("FLOWER_PORT", 5555),
         flower_basic_auth=env.get("FLOWER_BASIC_AUTH") or None,

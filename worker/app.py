@@ -70,3 +70,5 @@ def create_celery() -> Celery:
 
 celery_app = create_celery()
 
+
+import worker.logs  # noqa: E402,F401 - JSON logs with task and job ids in every Celery process

@@ -1,0 +1,203 @@
+"""The OpenAPI 3 document (SPEC 8.1), generated from the routes themselves.
+
+Every rule of `app.url_map` becomes an operation, built from its view's `@endpoint` contract
+(api/endpoint.py): summary, query and body schemas, responses, auth, asynchronous, tags; the
+marshmallow schemas are the ones that validate requests, so the document cannot drift from the
+code. Added to each operation as they apply:
+
+- the problem documents of api/errors.py: 400 (malformed JSON) and 413 for a body, 401 and 403
+  when authenticated, 404 when the path has parameters, 409 for authenticated writes, 422 for a
+  body, a query, path parameters or an asynchronous request (Idempotency-Key), 503 always (a
+  dependency down);
+- for an asynchronous operation: 202 with the job and `Location`, and the `Idempotency-Key` and
+  `Prefer: wait=N` headers (SPEC 8.2).
+
+A view may carry an `openapi` dict (e.g. another media type, a header); it is merged into its
+operation last. A view without a contract is still listed, with what its rule tells.
+"""
+
+from __future__ import annotations
+
+import copy
+import inspect
+import re
+from http import HTTPStatus
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+from flask import Blueprint, Flask, current_app
+from marshmallow import Schema, fields
+from werkzeug.routing import IntegerConverter, UUIDConverter
+
+from api.endpoint import Contract, endpoint
+from api.schemas.jobs import JobSchema
+
+bp = Blueprint("openapi", __name__)
+
+TITLE = "Governance engine API"
+VERSION = "1.0.0"
+OPENAPI_VERSION = "3.0.3"
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+IGNORED_METHODS = {"HEAD", "OPTIONS"}
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+_RULE_ARGUMENT = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
+
+
+class ProblemSchema(Schema):
+    """An RFC 9457 problem document (api/errors.py)."""
+
+    type = fields.String()
+    status = fields.Integer(required=True)
+    title = fields.String(required=True)
+    detail = fields.String()
+    code = fields.String(required=True)
+    errors = fields.Dict(metadata={"description": "per-field messages of a validation error"})
+
+
+PROBLEM_DESCRIPTIONS = {
+    400: "Malformed request (the body is not valid JSON)",
+    401: "Missing, malformed or expired bearer token",
+    403: "Not allowed to the caller (private DAO, missing entitlement, banned)",
+    404: "No such resource",
+    409: "State conflict (e.g. a transition not allowed from the current state)",
+    413: "Request body too large",
+    422: "Validation failed; `errors` holds the messages per field",
+    503: "A dependency (database, broker) is unavailable; retry later",
+}
+
+
+def _decimal_as_string(self, field, ret, **_) -> dict:
+    """Decimals travel as strings so that no precision is lost (SPEC 8.4); a numeric range,
+    meaningless on a string in JSON Schema, moves to the description."""
+    if not (isinstance(field, fields.Decimal) and field.as_string):
+        return {}
+    bounds = {key: ret.pop(key) for key in ("minimum", "maximum") if key in ret}
+    extra = {"type": "string", "format": "decimal", "pattern": r"^-?[0-9]+(\.[0-9]+)?$"}
+    if bounds:
+        text = ", ".join(f"{key} {value}" for key, value in bounds.items())
+        extra["description"] = f"{ret['description']} ({text})" if ret.get("description") else f"a decimal: {text}"
+    return extra
+
+
+def problem_statuses(contract: Contract, method: str, has_path_params: bool) -> list[int]:
+    statuses = {503}
+    if contract.body is not None:
+        statuses |= {400, 413, 422}
+    if contract.query is not None or contract.asynchronous:
+        statuses.add(422)
+    if contract.auth:
+        statuses |= {401, 403}
+        if method in WRITE_METHODS:
+            statuses.add(409)
+    if has_path_params:
+        statuses |= {404, 422}  # 422: a path value the database cannot hold (api/errors.py)
+    return sorted(statuses)
+
+
+def _path_parameters(rule) -> list[dict]:
+    parameters = []
+    for name in _RULE_ARGUMENT.findall(rule.rule):
+        converter = rule._converters.get(name)
+        schema = {"type": "string"}
+        if isinstance(converter, IntegerConverter):
+            schema = {"type": "integer"}
+        elif isinstance(converter, UUIDConverter):
+            schema = {"type": "string", "format": "uuid"}
+        parameters.append({"in": "path", "name": name, "required": True, "schema": schema})
+    return parameters
+
+
+def _json(schema) -> dict:
+    return {"application/json": {"schema": schema}}
+
+
+def _response(status: int, schema, *, location: bool = False) -> dict:
+    response = {"description": HTTPStatus(status).phrase}
+    if schema is not None:
+        response["content"] = _json(schema)
+    if location:
+        response["headers"] = {
+            "Location": {"description": "the job: /api/v1/jobs/<id>", "schema": {"type": "string"}}
+        }
+    return response
+
+
+def _merge(target: dict, extra: dict) -> None:
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(target.get(key), dict):
+            _merge(target[key], value)
+        elif isinstance(value, list) and isinstance(target.get(key), list):
+            target[key] = target[key] + copy.deepcopy(value)
+        else:
+            target[key] = copy.deepcopy(value)
+
+
+def operation(rule, method: str, view) -> dict:
+    contract = getattr(view, "contract", None) or Contract(summary=rule.endpoint, auth=rule.rule.startswith("/api/v1/"))
+    path_parameters = _path_parameters(rule)
+    op = {
+        "operationId": rule.endpoint if len(rule.methods - IGNORED_METHODS) == 1 else f"{rule.endpoint}_{method.lower()}",
+        "summary": contract.summary or rule.endpoint,
+        "tags": list(contract.tags),
+        "parameters": list(path_parameters),
+        "responses": {},
+        "security": [{"bearerAuth": []}] if contract.auth else [],
+    }
+    description = inspect.getdoc(view)
+    if description:
+        op["description"] = description
+    if contract.query is not None:
+        op["parameters"].append({"in": "query", "schema": contract.query})
+    if contract.body is not None:
+        required = any(field.required for field in contract.body().fields.values())
+        op["requestBody"] = {"required": required, "content": _json(contract.body)}
+    responses = dict(contract.responses)
+    if contract.asynchronous:
+        responses.setdefault(202, JobSchema)
+        op["parameters"] += [
+            {"in": "header", "name": "Idempotency-Key", "required": False,
+             "description": "a repeat with the same key returns the first job and enqueues nothing",
+             "schema": {"type": "string", "minLength": 1, "maxLength": 200}},
+            {"in": "header", "name": "Prefer", "required": False,
+             "description": "`wait=<seconds>` (at most 30): answer once the job finished",
+             "schema": {"type": "string", "pattern": r"^wait=[0-9]{1,2}$"}},
+        ]
+    for status, schema in sorted(responses.items()):
+        op["responses"][str(status)] = _response(status, schema, location=contract.asynchronous and status < 300)
+    for status in problem_statuses(contract, method, bool(path_parameters)):
+        op["responses"].setdefault(str(status), {
+            "description": PROBLEM_DESCRIPTIONS[status],
+            "content": {PROBLEM_MEDIA_TYPE: {"schema": ProblemSchema}},
+        })
+    _merge(op, getattr(view, "openapi", {}))
+    return op
+
+
+def build_spec(app: Flask) -> dict:
+    """The OpenAPI document of every route of `app` (apart from static files)."""
+    plugin = MarshmallowPlugin()
+    spec = APISpec(title=TITLE, version=VERSION, openapi_version=OPENAPI_VERSION, plugins=[plugin])
+    plugin.converter.add_attribute_function(_decimal_as_string)
+    spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
+    spec.components.schema("Problem", schema=ProblemSchema)
+    paths: dict[str, dict] = {}
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if rule.endpoint == "static":
+            continue
+        view = app.view_functions[rule.endpoint]
+        path = _RULE_ARGUMENT.sub(r"{\1}", rule.rule)
+        for method in sorted(rule.methods - IGNORED_METHODS):
+            paths.setdefault(path, {})[method.lower()] = operation(rule, method, view)
+    for path, operations in paths.items():
+        spec.path(path=path, operations=operations)
+    return spec.to_dict()
+
+
+@bp.get("/api/v1/openapi.json")
+@endpoint(summary="This document: the OpenAPI 3 description of every route", auth=False,
+          responses={200: None}, tags=["operations"])
+def openapi_document():
+    app = current_app._get_current_object()
+    if "openapi" not in app.extensions:
+        app.extensions["openapi"] = build_spec(app)
+    return app.extensions["openapi"]

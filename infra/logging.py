@@ -1,0 +1,102 @@
+"""Structured logs (SPEC 9): one JSON object per line from every process.
+
+Every line carries `ts` (ISO 8601 UTC), `level`, `logger` and `message`, plus whichever of
+`request_id` (API), `job_id` and `task_id` (Celery tasks) apply to the code that logged it, and
+any `extra=` fields. The ids live in context variables, so they follow the thread or task that
+set them without being passed around:
+
+- the API sets `request_id` per request (`install_request_id`), honouring `X-Request-ID`;
+- the worker sets `task_id`, and `job_id` for job tasks, around each task (`worker.logs`);
+- the consumer calls `configure_logging()` once at start.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.config
+import re
+import uuid
+from contextvars import ContextVar
+from datetime import datetime, timezone
+
+from pythonjsonlogger.json import JsonFormatter as _BaseJsonFormatter
+
+from infra.config import get_settings
+
+request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
+job_id_var: ContextVar[str | None] = ContextVar("job_id", default=None)
+task_id_var: ContextVar[str | None] = ContextVar("task_id", default=None)
+
+CONTEXT_VARS = {"request_id": request_id_var, "job_id": job_id_var, "task_id": task_id_var}
+REQUEST_ID_HEADER = "X-Request-ID"
+# An incoming id is echoed into logs and headers: keep it short and printable.
+_VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:@/+=-]{1,128}$")
+
+
+class ContextFilter(logging.Filter):
+    """Copies the context ids that are set onto the record (explicit `extra=` wins)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        for name, var in CONTEXT_VARS.items():
+            value = var.get()
+            if value is not None and not hasattr(record, name):
+                setattr(record, name, value)
+        return True
+
+
+class JsonFormatter(_BaseJsonFormatter):
+    """`{"ts", "level", "logger", "message", ...ids, ...extra, "exc_info"?}` on one line."""
+
+    def add_fields(self, log_data: dict, record: logging.LogRecord, message_dict: dict) -> None:
+        log_data["ts"] = (
+            datetime.fromtimestamp(record.created, tz=timezone.utc).isoformat(timespec="milliseconds")
+            .replace("+00:00", "Z")
+        )
+        log_data["level"] = record.levelname
+        log_data["logger"] = record.name
+        log_data["message"] = record.message
+        super().add_fields(log_data, record, message_dict)
+
+
+def dict_config(level: str | int | None = None) -> dict:
+    """The logging configuration of every process (also gunicorn's `logconfig_dict`)."""
+    level = level or get_settings().log_level
+    level = logging.getLevelName(level) if isinstance(level, int) else level.upper()
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"context": {"()": ContextFilter}},
+        "formatters": {"json": {"()": JsonFormatter}},
+        "handlers": {
+            "json": {
+                "class": "logging.StreamHandler",
+                "stream": "ext://sys.stderr",
+                "filters": ["context"],
+                "formatter": "json",
+            }
+        },
+        "root": {"level": level, "handlers": ["json"]},
+        "loggers": {
+            # Their records go to the root's JSON handler, nowhere else.
+            "gunicorn.error": {"level": level, "handlers": [], "propagate": True},
+            "gunicorn.access": {"level": "INFO", "handlers": [], "propagate": True},
+            "celery": {"level": level, "handlers": [], "propagate": True},
+            "celery.task": {"level": level, "handlers": [], "propagate": True},
+            "celery.redirected": {"level": level, "handlers": [], "propagate": True},
+        },
+    }
+
+
+def configure_logging(level: str | int | None = None) -> None:
+    """Send every log record of this process to stderr as one JSON object per line.
+
+    Idempotent: calling it again replaces the handlers instead of adding more."""
+    logging.config.dictConfig(dict_config(level))
+    logging.captureWarnings(True)
+
+
+def new_request_id(incoming: str | None) -> str:
+    """The caller's X-Request-ID when it is sane, else a fresh one."""
+    if incoming and _VALID_REQUEST_ID.match(incoming):
+        return incoming
+    return uuid.uuid4().hex
