@@ -258,10 +258,10 @@ def run_transition(session, proposal_id, action: str, *, actor: str, job_id=None
     return _TRANSITIONS[action](session, proposal, actor=actor, job_id=job_id)
 
 
-def claim_due(session, action: str, limit: int) -> list[Proposal]:
-    """Lock (SKIP LOCKED) up to `limit` proposals due for the scheduler: drafts of active DAOs
-    whose start_at has come (and whose end_at, if any, has not), or active proposals whose end_at
-    has passed and that wait for no vote job."""
+def claim_due(session, action: str, limit: int, skip=()) -> list[Proposal]:
+    """Lock (SKIP LOCKED) up to `limit` proposals due for the scheduler, other than those in
+    `skip`: drafts of active DAOs whose start_at has come (and whose end_at, if any, has not), or
+    active proposals whose end_at has passed and that wait for no vote job."""
     now = func.now()
     if action == "activate":
         due = (
@@ -273,6 +273,8 @@ def claim_due(session, action: str, limit: int) -> list[Proposal]:
     else:
         due = (Proposal.status == "active") & (Proposal.end_at <= now) & ~pending_votes_clause()
         order = Proposal.end_at
+    if skip:
+        due = due & Proposal.id.not_in(list(skip))
     return list(session.scalars(
         select(Proposal).where(due).order_by(order).limit(limit).with_for_update(skip_locked=True)
     ))

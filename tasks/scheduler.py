@@ -12,6 +12,7 @@ import logging
 import time
 
 from models.db import transaction
+from worker.base import TRANSIENT_ERRORS
 from services.proposals import SCHEDULER, activate_many, claim_due, finalize
 from worker.app import celery_app
 
@@ -25,12 +26,28 @@ SWEEP_BUDGET_SECONDS = 20
 
 
 def _sweep(name: str, batch: int, apply) -> int:
-    done, deadline = 0, time.monotonic() + SWEEP_BUDGET_SECONDS
+    """Claim and apply batches until none is full or the budget is spent. A batch that fails
+    for a reason other than a dependency being down is retried one proposal at a time, and a
+    proposal that fails alone is logged and left out of this sweep, so that one bad row cannot
+    hold up every other deadline."""
+    done, skipped, size = 0, set(), batch
+    deadline = time.monotonic() + SWEEP_BUDGET_SECONDS
     while time.monotonic() < deadline:
-        with transaction() as session:
-            claimed = claim_due(session, name, batch)
-            done += apply(session, claimed)
-        if len(claimed) < batch:
+        ids = []
+        try:
+            with transaction() as session:
+                claimed = claim_due(session, name, size, skip=skipped)
+                ids = [proposal.id for proposal in claimed]
+                done += apply(session, claimed)
+        except TRANSIENT_ERRORS:
+            raise
+        except Exception:  # noqa: BLE001 - isolated below, logged, the sweep goes on
+            if size == 1 and ids:
+                skipped.add(ids[0])
+                log.exception("%s sweep: proposal %s failed; skipped this round", name, ids[0])
+            size = 1
+            continue
+        if len(ids) < size:
             break
     if done:
         log.info("%s sweep: %d proposals", name, done)

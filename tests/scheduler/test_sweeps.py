@@ -8,13 +8,16 @@ import time
 from datetime import datetime
 
 import pytest
+from sqlalchemy import update
 
+from models import Proposal
+from models.db import transaction
 from tasks.scheduler import finalize_due
 from tests.conftest import auth, unique
 from tests.factories import delegate
 from tests.natsutil import fetch_events
 from tests.proposals.helpers import (
-    act, create, dao_with_members, detail, events, in_seconds, url, vote, wait_status,
+    act, create, dao_with_members, detail, events, in_seconds, proposal_row, url, vote, wait_status,
 )
 from tests.stack import start_beat
 
@@ -146,3 +149,20 @@ def test_auto_execute_after_the_scheduler_finalizes(client, worker, beat):
     assert wait_status(client, dao, proposal["slug"], owner, ["executed"])["status"] == "executed"
     member = client.get(f"/api/v1/daos/{dao.slug}/members/{newcomer}", headers=auth(owner)).get_json()
     assert (member["status"], member["role"]) == ("active", "observer")
+
+
+def test_a_proposal_that_cannot_be_finalized_does_not_hold_up_the_others(client, worker):
+    dao, owner, _ = dao_with_members({})
+    good, broken = (create(client, dao, owner, end_at=in_seconds(1)) for _ in range(2))
+    for proposal in (good, broken):
+        act(client, dao, proposal["slug"], "activate", owner)
+    with transaction() as session:  # a row the tally cannot handle
+        session.execute(update(Proposal).where(Proposal.id == broken["id"]).values(effective_model=None))
+    try:
+        time.sleep(1.2)  # both deadlines pass
+        finalize_due()
+        assert detail(client, dao, good["slug"], owner)["status"] in OUTCOMES
+        assert proposal_row(broken["id"]).status == "active"
+    finally:
+        with transaction() as session:
+            session.execute(update(Proposal).where(Proposal.id == broken["id"]).values(status="canceled"))
