@@ -5,10 +5,10 @@ Every rule of `app.url_map` becomes an operation, built from its view's `@endpoi
 marshmallow schemas are the ones that validate requests, so the document cannot drift from the
 code. Added to each operation as they apply:
 
-- the problem documents of api/errors.py: 400 (malformed JSON) and 413 for a body, 401 and 403
-  when authenticated, 404 when the path has parameters, 409 for authenticated writes, 422 for a
-  body, a query, path parameters or an asynchronous request (Idempotency-Key), 503 always (a
-  dependency down);
+- the problem documents of api/errors.py: 400 (malformed JSON) and 413 for a body; 401 and 403
+  when authenticated; 404 when the path has parameters; 409, and 429 (the write limit per
+  subject), for authenticated writes; 422 for a body, a query, path parameters or an
+  asynchronous request (Idempotency-Key); 503 always (a dependency down);
 - for an asynchronous operation: 202 with the job and `Location`, and the `Idempotency-Key` and
   `Prefer: wait=N` headers (SPEC 8.2).
 
@@ -62,8 +62,10 @@ PROBLEM_DESCRIPTIONS = {
     409: "State conflict (e.g. a transition not allowed from the current state)",
     413: "Request body too large",
     422: "Validation failed; `errors` holds the messages per field",
+    429: "Too many writes by this subject; retry after `Retry-After` seconds",
     503: "A dependency (database, broker) is unavailable; retry later",
 }
+RETRY_AFTER = {"Retry-After": {"description": "seconds to wait before retrying", "schema": {"type": "integer"}}}
 
 
 def _decimal_as_string(self, field, ret, **_) -> dict:
@@ -88,7 +90,7 @@ def problem_statuses(contract: Contract, method: str, has_path_params: bool) -> 
     if contract.auth:
         statuses |= {401, 403}
         if method in WRITE_METHODS:
-            statuses.add(409)
+            statuses |= {409, 429}
     if has_path_params:
         statuses |= {404, 422}  # 422: a path value the database cannot hold (api/errors.py)
     return sorted(statuses)
@@ -165,10 +167,10 @@ def operation(rule, method: str, view) -> dict:
     for status, schema in sorted(responses.items()):
         op["responses"][str(status)] = _response(status, schema, location=contract.asynchronous and status < 300)
     for status in problem_statuses(contract, method, bool(path_parameters)):
-        op["responses"].setdefault(str(status), {
-            "description": PROBLEM_DESCRIPTIONS[status],
-            "content": {PROBLEM_MEDIA_TYPE: {"schema": ProblemSchema}},
-        })
+        problem = {"description": PROBLEM_DESCRIPTIONS[status], "content": {PROBLEM_MEDIA_TYPE: {"schema": ProblemSchema}}}
+        if status in (429, 503):
+            problem["headers"] = copy.deepcopy(RETRY_AFTER)
+        op["responses"].setdefault(str(status), problem)
     _merge(op, getattr(view, "openapi", {}))
     return op
 

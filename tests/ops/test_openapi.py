@@ -66,6 +66,8 @@ def test_auth_in_the_document_matches_what_the_app_enforces(app, client):
         op = spec["paths"][path][method]
         assert op["security"] == ([{"bearerAuth": []}] if enforced else [])
         assert ({"401", "403"} <= op["responses"].keys()) == enforced
+        if enforced and method in ("post", "put", "patch", "delete"):
+            assert "Retry-After" in op["responses"]["429"]["headers"]  # the write limit per subject
 
 
 def test_asynchronous_operations_answer_202_with_location_and_take_idempotency_keys(app, client):
