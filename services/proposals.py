@@ -13,9 +13,10 @@ from __future__ import annotations
 import json
 import uuid
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import bindparam, exists, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from governance.actions import validate_actions
 from governance.errors import Conflict, InvalidState, NotFound, ValidationFailed
@@ -197,15 +198,25 @@ def finalize(session, proposals: list[Proposal], *, actor: str) -> list[Proposal
     results = tallies(session, ready)
     daos = {d.id: d for d in session.scalars(select(Dao).where(Dao.id.in_({p.dao_id for p in ready})))}
     now = db_now(session)
+    rows = []
     for proposal in ready:
         result = results[proposal.id].to_json()
         dao = daos[proposal.dao_id]
-        proposal.status = transition(proposal.status, "finalize", result["outcome"])
-        proposal.result, proposal.finalized_at = result, now
+        status = transition(proposal.status, "finalize", result["outcome"])
+        rows.append({"b_id": proposal.id, "b_status": status, "b_result": result})
+        # The batch is written by one executemany below; the objects only mirror it.
+        for key, value in (("status", status), ("result", result), ("finalized_at", now)):
+            set_committed_value(proposal, key, value)
         _changed(session, proposal, dao, "active", actor)
         record_event(session, "proposal_finalized", actor=actor, dao=dao, data=_data(proposal, tally=result))
-        if proposal.status == "passed" and proposal.action_payload.get("auto_execute") is True:
+        if status == "passed" and proposal.action_payload.get("auto_execute") is True:
             _enqueue_execution(session, proposal, actor)
+    session.execute(
+        update(Proposal.__table__)
+        .where(Proposal.__table__.c.id == bindparam("b_id"))
+        .values(status=bindparam("b_status"), result=bindparam("b_result"), finalized_at=now),
+        rows,
+    )
     return ready
 
 
