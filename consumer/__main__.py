@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import signal
 
 from consumer import consume, log
-from infra.config import get_settings
+from infra.logging import configure_logging
 
 
 async def main() -> None:
@@ -19,6 +18,6 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    logging.basicConfig(level=get_settings().log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging()  # JSON lines, like every other process (SPEC 9)
     log.info("consumer starting")
     asyncio.run(main())

@@ -94,3 +94,31 @@ def test_a_movement_queued_before_the_ban_fails_banned(client):
         finished = session.get(Job, job.id)
     assert (finished.status, finished.error["code"]) == ("failed", "banned")
     assert balance(client, subject)["balance"] == "2.00000000"
+
+
+@pytest.mark.usefixtures("worker")
+def test_a_vote_not_yet_processed_fails_not_eligible_once_its_voter_is_banned(client):
+    import uuid
+
+    from tasks.voting import cast_vote
+    from tests.proposals.helpers import act, create, dao_with_members, detail, url
+
+    dao, owner, m = dao_with_members({"a": "1", "b": "1"})
+    proposal = create(client, dao, owner)
+    act(client, dao, proposal["slug"], "activate", owner)
+    with transaction() as session:  # accepted by the API before the ban, not yet processed
+        job = Job(id=uuid.uuid4(), kind="cast_vote", actor=m["a"], target_id=proposal["id"], request={"choice": "yes"})
+        session.add(job)
+    moderate(client, m["a"], "ban")
+    run_job(str(job.id), cast_vote.body)
+    with transaction() as session:
+        finished = session.get(Job, job.id)
+    assert (finished.status, finished.error["code"]) == ("failed", "not_eligible")
+    # New votes are refused at once; restored, the member votes again.
+    problem(client.post(url(dao, proposal["slug"], "/votes"), json={"choice": "yes"}, headers=auth(m["a"])),
+            403, "banned")
+    moderate(client, m["a"], "restore")
+    response = client.post(url(dao, proposal["slug"], "/votes"), json={"choice": "no"},
+                           headers=auth(m["a"], Prefer="wait=15"))
+    assert response.get_json()["status"] == "succeeded", response.get_json()
+    assert detail(client, dao, proposal["slug"], owner)["tally"]["no"] == "1.00000000"

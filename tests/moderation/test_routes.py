@@ -74,6 +74,21 @@ def test_dao_moderators_act_on_their_dao_and_its_proposals_only(client):
     problem(listing(client, owner, roles=()), 403, "forbidden")  # everything: platform moderators only
 
 
+def test_a_dao_moderator_hides_a_proposal_of_its_dao(client):
+    from tests.proposals.helpers import create
+
+    dao = make_dao()
+    proposal = create(client, dao, dao.owner_subject_id)
+    response = record(client, dao.owner_subject_id, roles=(), target_type="proposal", target_id=proposal["id"],
+                      action="hide")
+    assert response.status_code == 201, response.get_json()
+    with transaction() as session:
+        event = session.scalar(select(Event).where(Event.payload["data"]["action_id"].astext == response.get_json()["id"]))
+    assert (event.dao_id, event.subject) == (dao.id, "moderation.action_taken")
+    problem(record(client, unique("user:outsider"), roles=(), target_type="proposal", target_id=proposal["id"]),
+            403, "forbidden")
+
+
 @pytest.mark.parametrize("fields", [
     {"target_type": "planet"},
     {"action": "shadowban"},
