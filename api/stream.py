@@ -28,6 +28,7 @@ import time
 import nats
 import nats.errors
 import nats.js.errors
+import sqlalchemy.exc
 from flask import Blueprint, Response, g, request
 from marshmallow import ValidationError, fields, validate
 from werkzeug.exceptions import ServiceUnavailable
@@ -111,6 +112,9 @@ class EventStream:
             return True
         except DomainError:
             return False
+        except (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError) as error:
+            log.warning("event stream of %s ended: cannot check access: %s", self.slug, error)
+            return False  # the client reconnects (and gets 503 while the database is down)
 
     def __iter__(self):
         yield f"retry: {RETRY_MILLISECONDS}\n: connected\n\n"

@@ -3,7 +3,9 @@ they are published, resumable with Last-Event-ID, with heartbeats; access as for
 
 from __future__ import annotations
 
+import itertools
 import json
+import signal
 import threading
 import time
 
@@ -171,3 +173,41 @@ def test_a_process_refuses_listeners_beyond_its_limit(client, owned_dao, monkeyp
     freed = client.get(path, headers=auth(owner), buffered=False)  # closing released the slot
     assert freed.status_code == 200
     freed.close()
+
+
+def test_a_member_removed_meanwhile_is_cut_off_at_the_next_heartbeat(client, owned_dao, monkeypatch):
+    import api.stream
+    from tests.factories import add_member
+
+    dao, _ = owned_dao
+    member = unique("user:member")
+    add_member(dao, member)
+    monkeypatch.setattr(api.stream, "HEARTBEAT_SECONDS", 0.2)
+    response = client.get(f"/api/v1/daos/{dao.slug}/events/stream", headers=auth(member), buffered=False)
+    assert response.status_code == 200
+    chunks = response.response
+    try:
+        assert next(chunks).startswith(b"retry: ")
+        assert next(chunks) == b": heartbeat\n\n"
+        add_member(dao, member, status="left")
+        rest = list(itertools.islice(chunks, 20))  # the member_updated event may still come first
+    finally:
+        response.close()
+    assert len(rest) < 20 and b": heartbeat\n\n" not in rest, "the stream went on after the removal"
+
+
+def test_streams_end_promptly_when_the_server_stops(stack, log_dir, owned_dao):
+    from tests.ops.conftest import start_api
+
+    dao, owner = owned_dao
+    api = start_api(stack, log_dir)
+    try:
+        reader = open_stream(api, dao.slug, owner)
+        started = time.monotonic()
+        api.process.proc.send_signal(signal.SIGTERM)  # the gunicorn master: a graceful stop
+        with pytest.raises(StopIteration):
+            reader.wait(lambda r: False, timeout=15)
+        api.process.proc.wait(15)
+        assert time.monotonic() - started < 5, "the stream did not end before the graceful timeout"
+    finally:
+        api.process.stop()
