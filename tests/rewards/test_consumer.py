@@ -113,3 +113,30 @@ def test_the_consumer_waits_for_nats_and_stops_cleanly_on_sigterm(stack, log_dir
         assert "consumer stopped" in process.log()
     finally:
         process.stop()
+
+
+def test_a_failing_reward_is_retried_and_logged_until_it_is_paid(consumer, worker, dao):
+    """A database error (a trigger refusing the voter's ledger rows) fails the reward task; it is
+    logged and retried with backoff, and pays once the error is gone."""
+    from sqlalchemy import text
+
+    voter, proposal = unique("user:voter"), str(uuid.uuid4())
+    trigger = f"fail_{uuid.uuid4().hex[:8]}"
+    with transaction() as session:
+        session.execute(text(
+            f"CREATE FUNCTION {trigger}() RETURNS trigger AS $$ BEGIN "
+            f"IF NEW.subject_id = '{voter}' THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$ "
+            f"LANGUAGE plpgsql"))
+        session.execute(text(f"CREATE TRIGGER {trigger} BEFORE INSERT ON time_credit_transactions "
+                             f"FOR EACH ROW EXECUTE FUNCTION {trigger}()"))
+    try:
+        event_id = cast(dao, proposal, voter)
+        wait_until(lambda: worker.log().count(f"reward for event {event_id} failed, retrying") >= 2,
+                   what="two failed attempts")
+        assert rewards_of(voter) == []
+    finally:
+        with transaction() as session:
+            session.execute(text(f"DROP TRIGGER {trigger} ON time_credit_transactions"))
+            session.execute(text(f"DROP FUNCTION {trigger}()"))
+    wait_until(lambda: handled(worker, event_id) == 1, what="the retried reward")
+    assert [(r.amount, r.reference_id) for r in rewards_of(voter)] == [(Decimal("0.1"), proposal)]
