@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 
 from governance.entitlements import effective_entitlements
@@ -125,44 +125,78 @@ def _eligibility(session, proposal: Proposal, jobs: list[Job]) -> dict[str, tupl
     }
 
 
-def _record_vote(session, proposal: Proposal, dao: Dao, job: Job, eligible: dict) -> dict:
-    """Check one vote job against the rules of SPEC 5.2 and record it; DomainError if refused."""
+def _check(proposal: Proposal, job: Job, eligible: dict) -> None:
+    """The rules of SPEC 5.2 a vote job must meet before it is recorded; DomainError if not."""
     if proposal.status != "active" or not vote_window_open(
         job.submitted_at, proposal.start_at, proposal.end_at
     ):
         raise VotingClosed("the vote was not submitted while the proposal was open")
-    power, weight, allowed = eligible.get(job.actor, (None, None, False))
-    if not allowed:
+    if not eligible.get(job.actor, (None, None, False))[2]:
         raise NotEligible("not in this proposal's eligibility snapshot, or banned since")
-    choice = job.request["choice"]
-    stmt = insert(Vote).values(
-        proposal_id=proposal.id, voter_id=job.actor, choice=choice, raw_power=power, weight=weight,
-        submitted_at=job.submitted_at,
-    )
+
+
+def _upsert(session, proposal: Proposal, jobs: list[Job], eligible: dict) -> set[str]:
+    """Write one vote per voter of `jobs` in one statement; the voters whose vote was written.
+
+    With vote change allowed, the vote submitted last wins, whatever order the workers reach
+    them in: an existing vote submitted later is kept. Without it, an existing vote is kept."""
+    rows = [{
+        "id": uuid.uuid4(), "proposal_id": proposal.id, "voter_id": job.actor,
+        "choice": job.request["choice"], "raw_power": eligible[job.actor][0],
+        "weight": eligible[job.actor][1], "submitted_at": job.submitted_at,
+    } for job in jobs]
+    stmt = insert(Vote).values(rows)
     keys = [Vote.proposal_id, Vote.voter_id]
     if proposal.effective_allow_vote_change:
-        # The vote submitted last wins, whatever order the workers reach them in.
         stmt = stmt.on_conflict_do_update(
             index_elements=keys,
-            set_={"choice": choice, "submitted_at": job.submitted_at, "updated_at": func.now()},
-            where=Vote.submitted_at <= job.submitted_at,
+            set_={"choice": stmt.excluded.choice, "submitted_at": stmt.excluded.submitted_at,
+                  "updated_at": func.now()},
+            where=Vote.submitted_at <= stmt.excluded.submitted_at,
         )
     else:
         stmt = stmt.on_conflict_do_nothing(index_elements=keys)
-    recorded = session.execute(stmt.returning(Vote.id)).scalar_one_or_none()
-    data = {
-        "proposal_id": str(proposal.id), "proposal_slug": proposal.slug, "voter": job.actor,
-        "choice": choice, "weight": format(quantize(weight), "f"),
-    }
-    if recorded is None:
-        if not proposal.effective_allow_vote_change:
-            raise AlreadyVoted("this DAO does not allow changing a vote")
-        return {**data, "superseded": True}
-    record_event(session, "vote_cast", actor=job.actor, dao=dao, data=data)
-    return {**data, "superseded": False}
+    return set(session.scalars(stmt.returning(Vote.voter_id)))
 
 
-def _claim_queued(session, proposal: Proposal, primary: Job) -> list[Job]:
+def record_votes(session, proposal: Proposal, dao: Dao, jobs: list[Job]) -> dict:
+    """Record the votes of `jobs` (of one proposal, locked) together: job id -> its result, or
+    the DomainError that refuses it. Each vote written emits `vote_cast`.
+
+    Several jobs of one voter: with vote change allowed the one submitted last is written and
+    the others are `superseded`; without it the one submitted first is, the others fail
+    `already_voted`, as does a vote of a voter who had voted before."""
+    eligible = _eligibility(session, proposal, jobs)
+    outcomes: dict = {}
+    chosen: dict[str, Job] = {}
+    change = bool(proposal.effective_allow_vote_change)
+    for job in sorted(jobs, key=lambda j: j.submitted_at, reverse=change):
+        try:
+            _check(proposal, job, eligible)
+        except DomainError as error:
+            outcomes[job.id] = error
+            continue
+        chosen.setdefault(job.actor, job)
+    written = _upsert(session, proposal, list(chosen.values()), eligible) if chosen else set()
+    for job in jobs:
+        if job.id in outcomes:
+            continue
+        weight = eligible[job.actor][1]
+        data = {
+            "proposal_id": str(proposal.id), "proposal_slug": proposal.slug, "voter": job.actor,
+            "choice": job.request["choice"], "weight": format(quantize(weight), "f"),
+        }
+        if chosen[job.actor] is job and job.actor in written:
+            record_event(session, "vote_cast", actor=job.actor, dao=dao, data=data)
+            outcomes[job.id] = {**data, "superseded": False}
+        elif change:
+            outcomes[job.id] = {**data, "superseded": True}
+        else:
+            outcomes[job.id] = AlreadyVoted("this DAO does not allow changing a vote")
+    return outcomes
+
+
+def _claim_queued(session, primary: Job) -> list[Job]:
     return list(session.scalars(
         select(Job)
         .where(
@@ -177,23 +211,41 @@ def _claim_queued(session, proposal: Proposal, primary: Job) -> list[Job]:
     ))
 
 
+def _finish(session, jobs: list[Job], outcomes: dict) -> None:
+    """Mark the batch's other jobs finished, in one executemany (their own messages then find
+    them done and do nothing)."""
+    table = Job.__table__
+    rows = [{
+        "b_id": job.id,
+        "b_status": "failed" if isinstance(outcomes[job.id], DomainError) else "succeeded",
+        "b_result": None if isinstance(outcomes[job.id], DomainError) else outcomes[job.id],
+        "b_error": outcomes[job.id].as_dict() if isinstance(outcomes[job.id], DomainError) else None,
+    } for job in jobs]
+    session.execute(
+        update(table)
+        .where(table.c.id == bindparam("b_id"))
+        .values(
+            status=bindparam("b_status"), result=bindparam("b_result"), error=bindparam("b_error"),
+            attempts=table.c.attempts + 1, started_at=func.now(), finished_at=func.now(),
+        ),
+        rows,
+    )
+
+
 def process_vote_job(session, job: Job) -> dict:
-    """Record the vote of `job` (raising its DomainError if refused), then every other vote job
-    of the same proposal still queued, each marked succeeded or failed with its code."""
+    """Record the vote of `job` together with every other vote job of the same proposal still
+    queued; raise the job's own DomainError if its vote is refused (the batch then rolls back
+    and its jobs are processed by their own messages); mark the others succeeded or failed."""
     proposal = session.scalar(
         select(Proposal).where(Proposal.id == uuid.UUID(job.target_id)).with_for_update(read=True, key_share=True)
     )
     if proposal is None:
         raise NotFound("the proposal no longer exists")
     dao = session.get(Dao, proposal.dao_id)
-    batch = _claim_queued(session, proposal, job)
-    eligible = _eligibility(session, proposal, [job, *batch])
-    result = _record_vote(session, proposal, dao, job, eligible)
-    for other in batch:
-        try:
-            other.result, other.status = _record_vote(session, proposal, dao, other, eligible), "succeeded"
-        except DomainError as error:
-            other.error, other.status = error.as_dict(), "failed"
-        other.attempts += 1
-        other.started_at = other.finished_at = func.now()
-    return result
+    batch = _claim_queued(session, job)
+    outcomes = record_votes(session, proposal, dao, [job, *batch])
+    if isinstance(outcomes[job.id], DomainError):
+        raise outcomes[job.id]
+    if batch:
+        _finish(session, batch, outcomes)
+    return outcomes[job.id]

@@ -76,24 +76,46 @@ def test_without_allow_vote_change_a_second_vote_fails_already_voted(client, wor
     assert [v.choice for v in vote_rows(proposal["id"])] == ["yes"]
 
 
-def test_the_vote_submitted_last_wins_whatever_order_it_is_processed_in(client, worker):
-    dao, owner, m = dao_with_members({"a": "1"})
-    proposal = active_proposal(client, dao)
-    base = now()
-    ids = {}
-    with transaction() as session:  # two queued vote jobs; no message sent: processed here
-        for choice, offset in (("yes", 1), ("no", 2)):
-            job = Job(id=uuid.uuid4(), kind="cast_vote", actor=m["a"], target_id=proposal["id"],
+def queued_votes(proposal: dict, voter: str, *choices: str) -> dict:
+    """Queued vote jobs of `voter`, submitted 1 ms apart in the order given; no message is sent:
+    the test processes them itself, in the order it wants."""
+    base, ids = now(), {}
+    with transaction() as session:
+        for offset, choice in enumerate(choices):
+            job = Job(id=uuid.uuid4(), kind="cast_vote", actor=voter, target_id=proposal["id"],
                       request={"choice": choice}, submitted_at=base + timedelta(milliseconds=offset))
             session.add(job)
             ids[choice] = job.id
-    run_job(str(ids["no"]), cast_vote.body)  # the later vote first; it also takes the earlier one
+    return ids
+
+
+def jobs_by_choice(ids: dict) -> dict:
     with transaction() as session:
-        jobs = {c: session.get(Job, i) for c, i in ids.items()}
+        return {choice: session.get(Job, job_id) for choice, job_id in ids.items()}
+
+
+def test_the_vote_submitted_last_wins_whatever_order_it_is_processed_in(client, worker):
+    dao, owner, m = dao_with_members({"a": "1"})
+    proposal = active_proposal(client, dao)
+    ids = queued_votes(proposal, m["a"], "yes", "no")
+    run_job(str(ids["no"]), cast_vote.body)  # the later vote first; it also takes the earlier one
+    jobs = jobs_by_choice(ids)
     assert {c: (j.status, j.result["superseded"]) for c, j in jobs.items()} == {
         "no": ("succeeded", False), "yes": ("succeeded", True),
     }
     assert [v.choice for v in vote_rows(proposal["id"])] == ["no"]
+    assert len(events(dao.id, "vote_cast", proposal_id=proposal["id"])) == 1
+
+
+def test_without_vote_change_the_vote_submitted_first_wins_whatever_order(client, worker):
+    dao, owner, m = dao_with_members({"a": "1"}, allow_vote_change=False)
+    proposal = active_proposal(client, dao)
+    ids = queued_votes(proposal, m["a"], "yes", "no")
+    run_job(str(ids["no"]), cast_vote.body)  # refused: the earlier one stays queued for its turn
+    run_job(str(ids["yes"]), cast_vote.body)
+    jobs = jobs_by_choice(ids)
+    assert (jobs["yes"].status, jobs["no"].status, jobs["no"].error["code"]) == ("succeeded", "failed", "already_voted")
+    assert [v.choice for v in vote_rows(proposal["id"])] == ["yes"]
 
 
 def test_a_member_added_after_activation_cannot_vote(client, worker):
