@@ -1,5 +1,7 @@
 """Proposal routes (SPEC 8.3, 8.4): success, 401, 403, 404, 409 and 422 for each."""
 
+import time
+
 import pytest
 
 from tests.conftest import auth, unique
@@ -231,8 +233,6 @@ def test_a_bad_idempotency_key_is_422(client, dao):
 def test_a_draft_whose_end_passed_cannot_be_activated(client, dao):
     owner = dao.owner_subject_id
     pslug = create(client, dao, owner, end_at=in_seconds(0.3))["slug"]
-    import time
-
     time.sleep(0.4)
     assert "end_at" in problem(client.post(url(dao, pslug, "/activate"), headers=auth(owner)), 422)["errors"]
 

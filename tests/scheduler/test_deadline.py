@@ -39,7 +39,7 @@ def lifecycle_only(stack, log_dir, worker):
 
 def test_votes_submitted_before_the_deadline_count_when_processed_after_it(client, worker, lifecycle_only):
     dao, owner, m = dao_with_members({"a": "1", "b": "1", "c": "1", "d": "1"})
-    proposal = create(client, dao, owner, end_at=in_seconds(4))
+    proposal = create(client, dao, owner, end_at=in_seconds(5))
     act(client, dao, proposal["slug"], "activate", owner)
     vote(client, dao, proposal["slug"], m["d"], "no")  # processed at once, before the pause
 

@@ -64,14 +64,15 @@ def test_whole_lifecycle_under_each_model(client, worker, beat):
         "quadratic": ("rejected", "10.46410162", "3.00000000", "3.46410162", 3),
         "delegated": ("passed", "27.00000000", "14.00000000", "12.00000000", 4),
     }
-    start, end = in_seconds(1.5), in_seconds(5)
-    setups = {}
+    daos = {}
     for model in expected:
         dao, owner, m = dao_with_members({"a": "1", "b": "4", "c": "9", "d": "12"}, governance_model=model)
         delegate(dao, m["c"], m["b"])
         delegate(dao, m["a"], m["b"])
-        proposal = create(client, dao, owner, start_at=start, end_at=end)
-        setups[model] = (dao, owner, m, proposal)
+        daos[model] = (dao, owner, m)
+    start, end = in_seconds(1.5), in_seconds(5)
+    setups = {model: (dao, owner, m, create(client, dao, owner, start_at=start, end_at=end))
+              for model, (dao, owner, m) in daos.items()}
 
     for model, (dao, owner, m, proposal) in setups.items():
         opened = wait_status(client, dao, proposal["slug"], owner, ["active"])
