@@ -58,7 +58,10 @@ def worker_command(python: str | None = None, queues: tuple[str, ...] | list[str
 def beat_command(data_dir: str | os.PathLike[str], python: str | None = None) -> list[str]:
     """Celery beat; its schedule state file lives in the data folder."""
     schedule = Path(data_dir) / "celerybeat-schedule"
-    return [_py(python), "-m", "celery", "-A", CELERY_APP, "beat", "--loglevel", "INFO", "--schedule", str(schedule)]
+    return [
+        _py(python), "-m", "celery", "--quiet", "-A", CELERY_APP, "beat",
+        "--loglevel", "INFO", "--schedule", str(schedule),
+    ]
 
 
 def consumer_command(python: str | None = None) -> list[str]:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import psycopg
 
+from devstack.processes import QUEUES, beat_command, worker_command
 from devstack.servers import EmbeddedNats, EmbeddedPostgres, EmbeddedRedis
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -139,30 +140,20 @@ class Process:
         self._log.close()
 
 
-def celery_command(*args: str) -> list[str]:
-    return [sys.executable, "-m", "celery", "-A", "worker.app:celery_app", *args]
-
-
-def start_worker(stack: Stack, log_dir: Path, concurrency: int = 2, queues: str = "votes,lifecycle,ledger,events", **env) -> Process:
-    worker = Process(
-        "worker",
-        celery_command(
-            "worker", "-Q", queues, "-c", str(concurrency), "--loglevel", "INFO",
-            "--without-gossip", "--without-mingle", "-n", f"test-{uuid.uuid4().hex[:6]}@%h",
-        ),
-        stack.env(**env), log_dir,
-    ).start()
-    worker.wait_for_log("ready.", timeout=60)
+def start_worker(stack: Stack, log_dir: Path, concurrency: int = 2, queues: str = ",".join(QUEUES), **env) -> Process:
+    """The project's worker command, with a unique node name and the given pool size."""
+    command = worker_command(queues=queues.split(",")) + [
+        "-c", str(concurrency), "--without-gossip", "--without-mingle", "-n", f"test-{uuid.uuid4().hex[:6]}@%h",
+    ]
+    worker = Process("worker", command, stack.env(**env), log_dir).start()
+    worker.wait_for_log("ready", timeout=60)
     return worker
 
 
 def start_beat(stack: Stack, log_dir: Path, interval: int = 1) -> Process:
-    beat = Process(
-        "beat",
-        celery_command(
-            "beat", "--loglevel", "INFO", "--schedule", str(log_dir / f"beat-{uuid.uuid4().hex[:6]}"),
-        ),
-        stack.env(SCHEDULER_INTERVAL_SECONDS=interval), log_dir,
-    ).start()
+    """The project's beat command, with its own schedule file."""
+    schedule_dir = log_dir / f"beat-{uuid.uuid4().hex[:6]}"
+    schedule_dir.mkdir()
+    beat = Process("beat", beat_command(schedule_dir), stack.env(SCHEDULER_INTERVAL_SECONDS=interval), log_dir).start()
     beat.wait_for_log("beat: Starting", timeout=60)
     return beat

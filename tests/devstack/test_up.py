@@ -298,7 +298,7 @@ def test_process_commands_match_the_documented_ones(tmp_path):
     assert cmds["api"] == [py, "-m", "gunicorn", "--config", "python:api.gunicorn_conf", "api.app:create_app()"]
     assert cmds["worker"] == [py, "-m", "celery", "-A", "worker.app:celery_app", "worker",
                               "-Q", "votes,lifecycle,ledger,events", "--loglevel", "INFO", "-n", "worker@%h"]
-    assert cmds["beat"] == [py, "-m", "celery", "-A", "worker.app:celery_app", "beat", "--loglevel", "INFO",
+    assert cmds["beat"] == [py, "-m", "celery", "--quiet", "-A", "worker.app:celery_app", "beat", "--loglevel", "INFO",
                             "--schedule", str(tmp_path / "celerybeat-schedule")]
     assert cmds["consumer"] == [py, "-m", "consumer"]
     assert cmds["flower"] == [py, "-m", "celery", "-A", "worker.app:celery_app", "flower", "--port=5555"]
