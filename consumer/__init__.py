@@ -20,6 +20,7 @@ import nats.js.errors
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
 from infra.nats import STREAM, connect, ensure_stream
+from tasks.timebank import reward_vote
 
 log = logging.getLogger("consumer")
 
@@ -71,8 +72,6 @@ def parse_vote_cast(data: bytes) -> VoteCast:
 
 def enqueue_reward(vote: VoteCast) -> None:
     """Hand the reward to the broker (blocking; raises when the broker is unreachable)."""
-    from tasks.timebank import reward_vote
-
     reward_vote.apply_async(args=[vote.event_id, vote.proposal_id, vote.voter_id], retry=False)
 
 
