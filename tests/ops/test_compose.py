@@ -64,7 +64,7 @@ def test_the_worker_can_be_scaled(compose):
 
 def test_every_command_is_the_projects_own(compose):
     for name, command in expected_commands().items():
-        actual = [arg for arg in compose["services"][name]["command"] if arg != "--quiet"]
+        actual = compose["services"][name]["command"]
         assert actual == command, name
 
 
