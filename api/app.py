@@ -7,7 +7,7 @@ from flask import Flask, g, request
 from api import errors, health, jobs, metrics, openapi, stream, treasury
 from api import disputes, moderation, timebank
 from api import activity, daos, delegations, members, roles
-from api import proposals, votes
+from api import proposals, ratelimit, votes
 from api.auth import decode_token
 from api.request_log import install_request_log
 from infra.logging import configure_logging
@@ -34,6 +34,7 @@ def create_app(config: dict | None = None) -> Flask:
         if request.path.startswith("/api/v1/") and request.path not in PUBLIC_PATHS:
             g.principal = decode_token(request.headers.get("Authorization"))
 
+    app.before_request(ratelimit.limit_writes)  # after authenticate: keyed by the subject
     app.before_request(moderation.refuse_banned_writes)  # after authenticate: a ban holds everywhere
 
     for blueprint in BLUEPRINTS:

@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 import uuid
 
+import kombu.exceptions
+import redis.exceptions
 from flask import Blueprint, g, request
 from marshmallow import ValidationError
 from sqlalchemy import select
@@ -19,6 +22,7 @@ from models import Job
 from models.db import after_commit, transaction
 
 bp = Blueprint("jobs", __name__, url_prefix="/api/v1/jobs")
+log = logging.getLogger(__name__)
 
 MAX_WAIT_SECONDS = 30
 POLL_SECONDS = 0.05
@@ -37,7 +41,10 @@ def _idempotency_key() -> str | None:
 
 def _wait_seconds() -> float:
     match = _PREFER_WAIT.search(request.headers.get("Prefer", ""))
-    return min(int(match.group(1)), MAX_WAIT_SECONDS) if match else 0
+    if not match:
+        return 0
+    digits = match.group(1)  # a longer number than 9 digits means "as long as allowed"
+    return MAX_WAIT_SECONDS if len(digits) > 9 else min(int(digits), MAX_WAIT_SECONDS)
 
 
 def submit(task, payload: dict, *, target_id=None, creates: bool = False):
@@ -65,9 +72,18 @@ def enqueue(session, task, payload: dict, *, target_id=None) -> Job:
     job_id = session.execute(stmt.returning(Job.id)).scalar_one_or_none()
     if job_id is None:
         return session.scalar(select(Job).where(Job.actor == actor, Job.idempotency_key == key))
-    task_id = str(job_id)
-    after_commit(session, lambda: task.apply_async(args=[task_id], task_id=task_id))
+    after_commit(session, lambda: _send(task, str(job_id)))
     return session.get(Job, job_id)
+
+
+def _send(task, task_id: str) -> None:
+    """Hand a committed job to the broker. When the broker is down the job is still accepted:
+    its row stays `queued` and the requeue sweep (tasks/maintenance.py) sends it later."""
+    try:
+        task.apply_async(args=[task_id], task_id=task_id)
+    except (kombu.exceptions.OperationalError, redis.exceptions.RedisError, OSError) as error:
+        log.warning("job %s recorded but not sent (broker unavailable: %s); the requeue sweep sends it",
+                    task_id, error)
 
 
 def job_response(job: Job, *, creates: bool = False):

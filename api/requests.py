@@ -18,8 +18,8 @@ def json_body() -> dict:
         return {}
     try:
         body = json.loads(raw, parse_float=Decimal)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise BadRequest(f"the body is not valid JSON: {error}") from error
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:  # RecursionError: nested too deep
+        raise BadRequest(f"the body is not valid JSON: {error}"[:300]) from error
     if not isinstance(body, dict):
         raise ValidationError({"_schema": ["the body must be a JSON object"]})
     return body

@@ -62,7 +62,7 @@ def set_shutdown_probe(probe) -> None:
 
 class StreamQuerySchema(StrictSchema):
     last_event_id = fields.Integer(
-        load_default=None, validate=validate.Range(min=0),
+        load_default=None, validate=validate.Range(min=0, max=2**63 - 1),  # events.seq is a bigint
         metadata={"description": "resume after this event id, for clients that cannot send Last-Event-ID"},
     )
 

@@ -28,6 +28,7 @@ class Settings:
     max_job_attempts: int
     log_level: str
     rate_limit_per_minute: int
+    job_requeue_after_seconds: int
 
     @property
     def sqlalchemy_url(self) -> str:
@@ -57,6 +58,8 @@ def get_settings() -> Settings:
         max_job_attempts=_int("MAX_JOB_ATTEMPTS", 5),
         log_level=env.get("LOG_LEVEL", "INFO"),
         rate_limit_per_minute=_int("RATE_LIMIT_PER_MINUTE", 600),
+        # A job still queued (or running with no transaction on it) this long is sent again.
+        job_requeue_after_seconds=_int("JOB_REQUEUE_AFTER_SECONDS", 30),
     )
 
 

@@ -62,7 +62,7 @@ def create_celery() -> Celery:
         accept_content=["json"],
         timezone="UTC",
         enable_utc=True,
-        beat_schedule=beat_schedule.build(settings.scheduler_interval_seconds),
+        beat_schedule=beat_schedule.build(settings.scheduler_interval_seconds, settings.job_requeue_after_seconds),
         worker_hijack_root_logger=False,
     )
     return app

@@ -3,7 +3,7 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from api.pagination import PageQuerySchema
-from api.schemas.base import StrictSchema
+from api.schemas.base import JsonSize, StrictSchema
 from api.schemas.daos import PERCENT, SLUG, not_blank
 from api.schemas.fields import Amount, UtcDateTime
 from api.schemas.pages import page_of
@@ -19,7 +19,7 @@ class ProposalEditSchema(StrictSchema):
     description = fields.String(validate=validate.Length(max=20000))
     proposal_type = fields.String(validate=validate.OneOf(PROPOSAL_TYPES))
     # {"actions": [...], "auto_execute": bool}; the actions are checked by governance.actions.
-    action_payload = fields.Dict(keys=fields.String())
+    action_payload = fields.Dict(keys=fields.String(), validate=JsonSize(65_536))
     start_at = UtcDateTime(allow_none=True)
     end_at = UtcDateTime(allow_none=True)
     governance_model_override = fields.String(allow_none=True, validate=validate.OneOf(GOVERNANCE_MODELS))

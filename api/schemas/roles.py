@@ -5,6 +5,7 @@ from marshmallow import Schema, fields, validate
 from api.schemas.base import StrictSchema
 from api.schemas.daos import NAME, SUBJECT_ID
 from api.schemas.fields import UtcDateTime
+from governance.entitlements import ENTITLEMENTS
 from api.schemas.pages import page_of
 
 ROLE_CODE = validate.Regexp(r"^[a-z0-9-]{2,64}$", error="2-64 characters of a-z, 0-9 and '-'")
@@ -15,7 +16,7 @@ class RoleUpdateSchema(StrictSchema):
     the entitlement names are checked by governance.entitlements.validate_entitlements."""
 
     name = fields.String(validate=NAME)
-    entitlements = fields.Dict(required=True)
+    entitlements = fields.Dict(required=True, validate=validate.Length(max=len(ENTITLEMENTS)))
 
 
 class RoleCreateSchema(RoleUpdateSchema):
