@@ -9,7 +9,7 @@ import re
 from decimal import Decimal
 
 from governance.errors import ValidationFailed
-from governance.power import MODELS, as_decimal, quantize
+from governance.power import MODELS, as_decimal, decimal_text
 
 ACTION_TYPES = ("treasury_transfer", "add_member", "remove_member", "set_role", "update_dao")
 MAX_ACTIONS = 50
@@ -57,7 +57,7 @@ def _decimal(errors, key, value, *, minimum, exclusive=False, maximum=None):
     if d > (maximum if maximum is not None else _MAX_DECIMAL):
         errors.add(key, f"must be <= {maximum if maximum is not None else _MAX_DECIMAL}")
         return None
-    return format(quantize(d), "f")
+    return decimal_text(d)
 
 
 def _unknown(errors, prefix, action, allowed):

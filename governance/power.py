@@ -44,6 +44,11 @@ def quantize(d: Decimal) -> Decimal:
     return as_decimal(d).quantize(PLACES, rounding=ROUND_HALF_EVEN, context=_ROUNDING.copy())
 
 
+def decimal_text(value) -> str:
+    """A decimal as JSON carries it: 8 places, plain notation ("0.00000000", never "0E-8")."""
+    return format(quantize(value), "f")
+
+
 def exact_sum(values: Iterable[Decimal]) -> Decimal:
     """Sum decimals without any rounding (raises decimal.Inexact rather than round)."""
     total = Decimal(0)

@@ -10,7 +10,7 @@ from decimal import Decimal, localcontext
 from typing import Mapping, Sequence
 
 from governance.delegation import CHOICES, resolve_delegation
-from governance.power import EXACT, MODELS, as_decimal, exact_sum, model_weight, quantize, ratio
+from governance.power import EXACT, MODELS, as_decimal, decimal_text, exact_sum, model_weight, ratio
 
 OUTCOMES = ("passed", "rejected", "expired")
 _DECIMAL_FIELDS = (
@@ -49,8 +49,8 @@ class TallyResult:
         """The SPEC 8.4 shape: decimals as strings with exactly 8 places, support null if None."""
         body = {"model": self.model}
         for name in _DECIMAL_FIELDS:
-            body[name] = _fmt(getattr(self, name))
-        body["support"] = None if self.support is None else _fmt(self.support)
+            body[name] = decimal_text(getattr(self, name))
+        body["support"] = None if self.support is None else decimal_text(self.support)
         body["quorum_reached"] = self.quorum_reached
         body["voters"] = self.voters
         body["outcome"] = self.outcome
@@ -69,10 +69,6 @@ class TallyResult:
             outcome=d["outcome"],
             **decimals,
         )
-
-
-def _fmt(value: Decimal) -> str:
-    return format(quantize(value), "f")
 
 
 def decide(

@@ -17,7 +17,7 @@ from sqlalchemy.dialects.postgresql import insert
 
 from governance.errors import Forbidden, InvalidState, ValidationFailed
 from governance.ledger import account_totals, apply_delta
-from governance.power import as_decimal, quantize
+from governance.power import as_decimal, decimal_text
 from infra.outbox import record_event
 from models import Dao, TimeCreditAccount, TimeCreditTransaction
 from models.timebank import GOVERNANCE_REWARD_WHERE
@@ -72,11 +72,6 @@ def _book(session, account: TimeCreditAccount, delta: Decimal, *, tx_type: str, 
     )
     session.add(entry)
     return entry
-
-
-def decimal_text(value) -> str:
-    """A decimal as JSON carries it: 8 places, plain notation ("0.00000000", never "0E-8")."""
-    return format(quantize(value), "f")
 
 
 def entry_data(entry: TimeCreditTransaction) -> dict:

@@ -18,7 +18,7 @@ from governance.entitlements import effective_entitlements
 from governance.errors import AlreadyVoted, DomainError, NotEligible, NotFound, VotingClosed
 from governance.lifecycle import vote_window_open
 from governance.moderation import BAN_STATE_ACTIONS, is_banned
-from governance.power import model_weight, quantize
+from governance.power import decimal_text, model_weight
 from infra.outbox import record_event
 from models import (
     Dao, DaoMember, DaoRole, DaoRoleAssignment, Delegation, Job, ModerationAction, Proposal,
@@ -184,7 +184,7 @@ def record_votes(session, proposal: Proposal, dao: Dao, jobs: list[Job]) -> dict
         weight = eligible[job.actor][1]
         data = {
             "proposal_id": str(proposal.id), "proposal_slug": proposal.slug, "voter": job.actor,
-            "choice": job.request["choice"], "weight": format(quantize(weight), "f"),
+            "choice": job.request["choice"], "weight": decimal_text(weight),
         }
         if chosen[job.actor] is job and job.actor in written:
             record_event(session, "vote_cast", actor=job.actor, dao=dao, data=data)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 
 from governance.ledger import apply_delta
-from governance.power import quantize
+from governance.power import decimal_text
 from infra.outbox import record_event
 from models import Dao, TreasuryBalance, TreasuryTransaction
 from worker.base import job_task
@@ -39,7 +39,7 @@ def move_treasury(session, dao: Dao, token_symbol: str, delta: Decimal, *, reaso
     record_event(
         session, "treasury_updated", dao=dao, actor=actor,
         data={
-            "token_symbol": token_symbol, "delta": str(quantize(delta)), "balance": str(quantize(balance.balance)),
+            "token_symbol": token_symbol, "delta": decimal_text(delta), "balance": decimal_text(balance.balance),
             "reason": reason, "transaction_id": str(entry.id), "reference_id": reference_id,
         },
     )
@@ -57,6 +57,6 @@ def apply_treasury_delta(session, job) -> dict:
     return {
         "transaction_id": str(entry.id),
         "token_symbol": entry.token_symbol,
-        "delta": str(quantize(entry.delta)),
-        "balance": str(quantize(entry.balance_after)),
+        "delta": decimal_text(entry.delta),
+        "balance": decimal_text(entry.balance_after),
     }
