@@ -25,6 +25,7 @@ from governance.slugs import slugify, unique_slug
 from infra.outbox import record_event
 from models import Dao, Job, Proposal
 from models.db import after_commit
+from services.daos import SlugTaken
 from services.execution import apply_actions
 from services.tally import pending_votes_clause, tallies, waiting_for_votes
 from services.voting import take_snapshot
@@ -36,10 +37,6 @@ EDITABLE_FIELDS = (
     "governance_model_override", "quorum_percent_override", "pass_threshold_override",
 )
 _SLUG_ATTEMPTS = 5
-
-
-class SlugTaken(Conflict):
-    code, title = "slug_taken", "Slug taken"
 
 
 def db_now(session):
