@@ -12,6 +12,7 @@ def build(interval_seconds: int, requeue_seconds: int = 30) -> dict:
     return {
         "publish-events": every("governance.publish_events", interval_seconds),
         "requeue-stale-jobs": every("governance.requeue_stale_jobs", requeue_seconds),
+        "reconcile-rewards": every("governance.reconcile_rewards", requeue_seconds),
         "activate-due-proposals": every("governance.activate_due", interval_seconds),
         "finalize-due-proposals": every("governance.finalize_due", interval_seconds),
     }

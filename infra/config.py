@@ -29,6 +29,7 @@ class Settings:
     log_level: str
     rate_limit_per_minute: int
     job_requeue_after_seconds: int
+    reward_reconcile_after_seconds: int
 
     @property
     def sqlalchemy_url(self) -> str:
@@ -60,6 +61,7 @@ def get_settings() -> Settings:
         rate_limit_per_minute=_int("RATE_LIMIT_PER_MINUTE", 600),
         # A job still queued (or running with no transaction on it) this long is sent again.
         job_requeue_after_seconds=_int("JOB_REQUEUE_AFTER_SECONDS", 30),
+        reward_reconcile_after_seconds=_int("REWARD_RECONCILE_AFTER_SECONDS", 120),
     )
 
 

@@ -27,6 +27,8 @@ class Event(Base):
     __table_args__ = (
         Index("ix_events_unpublished_seq", "seq", postgresql_where=UNPUBLISHED_WHERE),
         Index(None, "dao_id", "seq"),
+        # The reward reconciliation looks at recent vote_cast events.
+        Index(None, "type", "created_at"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)

@@ -10,16 +10,18 @@ opposite directions cannot deadlock.
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import exists, func, select
 from sqlalchemy.dialects.postgresql import insert
 
 from governance.errors import Forbidden, InvalidState, ValidationFailed
 from governance.ledger import account_totals, apply_delta
 from governance.power import as_decimal, decimal_text
 from infra.outbox import record_event
-from models import Dao, TimeCreditAccount, TimeCreditTransaction
+from models import Dao, Event, TimeCreditAccount, TimeCreditTransaction
+from models.db import transaction
 from models.timebank import GOVERNANCE_REWARD_WHERE
 from services.members import find_member
 from tasks.treasury import move_treasury
@@ -198,3 +200,34 @@ def reward_vote(session, voter_id: str, proposal_id, *, event_id) -> TimeCreditT
     entry = session.get(TimeCreditTransaction, entry_id)
     record_event(session, "timebank.credited", actor=None, data={**entry_data(entry), "event_id": str(event_id)})
     return entry
+
+
+RECONCILE_WINDOW = timedelta(days=1)
+RECONCILE_LIMIT = 1000
+
+
+def unrewarded_votes(older_than: timedelta) -> list[tuple]:
+    """(event id, proposal id, voter) of published `vote_cast` events of the last day, older than
+    `older_than`, whose voter holds no governance reward for that proposal."""
+    voter = Event.payload["data"]["voter"].astext
+    proposal_id = Event.payload["data"]["proposal_id"].astext
+    rewarded = exists().where(
+        TimeCreditTransaction.tx_type == "governance_reward",
+        TimeCreditTransaction.subject_id == voter,
+        TimeCreditTransaction.reference_id == proposal_id,
+    )
+    with transaction() as session:
+        now = session.scalar(select(func.now()))
+        rows = session.execute(
+            select(Event.id, proposal_id, voter)
+            .where(
+                Event.type == "vote_cast",
+                Event.published_at.is_not(None),
+                Event.created_at.between(now - RECONCILE_WINDOW, now - older_than),
+                ~rewarded,
+            )
+            .distinct(proposal_id, voter)
+            .order_by(proposal_id, voter, Event.created_at)
+            .limit(RECONCILE_LIMIT)
+        ).all()
+    return [tuple(row) for row in rows]

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 import uuid
+from datetime import timedelta
 from decimal import Decimal
 
 from governance.errors import NotFound
+from infra.config import get_settings
 from models import Dao
 from models.db import transaction
 from services import timebank
@@ -80,3 +82,16 @@ def reward_vote(self, event_id: str, proposal_id: str, voter_id: str) -> bool:
     log.info("reward for event %s: voter %s proposal %s %s", event_id, voter_id, proposal_id,
              "paid" if paid else "already paid")
     return paid is not None
+
+
+@celery_app.task(name="governance.reconcile_rewards", ignore_result=True)
+def reconcile_rewards() -> int:
+    """The backstop of the consumer: a published `vote_cast` event older than
+    REWARD_RECONCILE_AFTER_SECONDS whose voter holds no reward for the proposal has lost its reward
+    task (e.g. Redis restarted before a worker took it); enqueue it again. Paying stays once only
+    (the unique index), so a reward the consumer is about to pay anyway is harmless."""
+    missing = timebank.unrewarded_votes(timedelta(seconds=get_settings().reward_reconcile_after_seconds))
+    for event_id, proposal_id, voter_id in missing:
+        log.warning("reward for event %s missing; enqueueing it again", event_id)
+        reward_vote.apply_async(args=[str(event_id), proposal_id, voter_id])
+    return len(missing)
