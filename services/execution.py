@@ -11,27 +11,26 @@ from __future__ import annotations
 from decimal import Decimal
 
 from governance.errors import DomainError
+from governance.power import decimal_text
 from models import Dao, Proposal
 from services import daos, members, timebank
 from tasks.treasury import move_treasury
 
-TIME_TOKEN = "TIME"
-
-
 def _treasury_transfer(session, dao, proposal, action, *, actor, job_id):
     amount = Decimal(action["amount"])
     recipient, token = action["to_subject_id"], action["token_symbol"]
-    entry = move_treasury(
-        session, dao, token, -amount, reason=f"proposal {proposal.slug}: transfer to {recipient}",
-        actor=actor, reference_id=str(proposal.id), job_id=job_id,
-    )
-    if token == TIME_TOKEN:
+    if token == timebank.TIME_TOKEN:
+        # The account is locked before the treasury row, in the order deposits use (no deadlock).
         timebank.credit(
             session, recipient, amount, tx_type="dao_treasury_withdrawal",
             reference_id=str(proposal.id), note=f"proposal {proposal.slug} of DAO {dao.slug}",
             actor=actor, job_id=job_id,
         )
-    return {"transaction_id": str(entry.id), "balance": format(entry.balance_after, "f")}
+    entry = move_treasury(
+        session, dao, token, -amount, reason=f"proposal {proposal.slug}: transfer to {recipient}",
+        actor=actor, reference_id=str(proposal.id), job_id=job_id,
+    )
+    return {"transaction_id": str(entry.id), "balance": decimal_text(entry.balance_after)}
 
 
 def _add_member(session, dao, proposal, action, *, actor, job_id):
