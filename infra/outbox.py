@@ -58,7 +58,11 @@ def record_event(session, event_type: str, *, actor: str | None, data: dict[str,
         subject=nats_subject(event_type, dao_slug), actor=actor, payload=payload, created_at=now,
     )
     session.add(event)
-    after_commit(session, kick_bridge)
+    # One nudge per transaction, however many events it writes (a vote batch writes hundreds).
+    transaction = session.get_nested_transaction() or session.get_transaction()
+    if session.info.get("bridge_nudged") is not transaction:
+        session.info["bridge_nudged"] = transaction
+        after_commit(session, kick_bridge)
     return event
 
 
