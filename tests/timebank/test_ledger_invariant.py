@@ -34,23 +34,33 @@ def extra_worker(stack, log_dir):
     process.stop()
 
 
-def chains(rows) -> bool:
+def chains(rows, balance: Decimal) -> bool:
     """Whether the rows can be ordered so that each balance_after is the previous one plus its
-    amount, starting from zero (the order the account's row lock imposed)."""
-    remaining = Counter((r.amount, r.balance_after) for r in rows)
+    amount, from zero to `balance` (the order the account's row lock imposed).
 
-    def walk(current: Decimal, left: int) -> bool:
-        if left == 0:
-            return True
-        for (amount, after), count in list(remaining.items()):
-            if count and after == current + amount:
-                remaining[(amount, after)] -= 1
-                if walk(after, left - 1):
-                    return True
-                remaining[(amount, after)] += 1
+    Each row is an edge (balance_after - amount) -> balance_after; such an order is an Eulerian
+    path from 0 to `balance`: every node balanced except those two, all edges connected to 0.
+    Linear time, unlike a search over orders."""
+    degree, neighbours = Counter(), {}
+    for row in rows:
+        start, end = row.balance_after - row.amount, row.balance_after
+        degree[start] += 1
+        degree[end] -= 1
+        neighbours.setdefault(start, set()).add(end)
+        neighbours.setdefault(end, set()).add(start)
+    if not rows:
+        return balance == 0
+    expected = Counter({Decimal(0): 1})
+    expected[balance] -= 1
+    if {k: v for k, v in degree.items() if v} != {k: v for k, v in expected.items() if v}:
         return False
-
-    return walk(Decimal(0), len(rows))
+    seen, todo = {Decimal(0)}, [Decimal(0)]
+    while todo:
+        for nxt in neighbours.get(todo.pop(), ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return seen >= set(neighbours)
 
 
 def test_500_random_concurrent_movements_keep_every_balance_exact(client, extra_worker):
@@ -111,7 +121,7 @@ def test_500_random_concurrent_movements_keep_every_balance_exact(client, extra_
         assert account.balance >= 0 and all(r.balance_after >= 0 for r in own)
         assert account.lifetime_earned == sum((r.amount for r in own if r.amount > 0), Decimal(0))
         assert account.lifetime_spent == -sum((r.amount for r in own if r.amount < 0), Decimal(0))
-        assert chains(own), f"the ledger of {account.subject_id} does not chain through balance_after"
+        assert chains(own, account.balance), f"the ledger of {account.subject_id} does not chain through balance_after"
 
     # Credits are conserved: they come only from adjustments and rewards, and leave only by
     # adjustments or into the DAO's TIME token.
