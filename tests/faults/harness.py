@@ -30,8 +30,12 @@ from models import Dao, DaoMember, Event, Job, TimeCreditTransaction
 from tests.conftest import auth, unique
 from tests.stack import Process, Stack, migrate, start_beat, start_worker
 
-# Short timings: beat sweeps every second, lost jobs are sent again after 3 s.
-FAULT_SETTINGS = {"SCHEDULER_INTERVAL_SECONDS": "1", "JOB_REQUEUE_AFTER_SECONDS": "3", "LOG_LEVEL": "INFO"}
+# Short timings: beat sweeps every second, lost jobs are sent again after 3 s, lost rewards after 15 s
+# (less would re-send the rewards of the 1000-vote case while the worker still pays them).
+FAULT_SETTINGS = {
+    "SCHEDULER_INTERVAL_SECONDS": "1", "JOB_REQUEUE_AFTER_SECONDS": "3", "REWARD_RECONCILE_AFTER_SECONDS": "15",
+    "LOG_LEVEL": "INFO",
+}
 FINISHED = ("succeeded", "failed")
 
 
