@@ -71,7 +71,7 @@ def _start_after(query: dict) -> int | None:
     header = request.headers.get("Last-Event-ID")
     if header is None or not header.strip():
         return query["last_event_id"]
-    if not header.strip().isdigit():
+    if not header.strip().isdigit() or len(header.strip()) > 19:  # a stream sequence is a uint64
         raise ValidationError({"Last-Event-ID": ["must be an event id sent by this stream"]})
     return int(header)
 

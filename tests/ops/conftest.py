@@ -52,10 +52,32 @@ def live_api(stack, log_dir):
     api.process.stop()
 
 
+def wait_published(dao, timeout: float = 20) -> None:
+    """Wait until the bridge published every event of the DAO so far (a stream opened then sees
+    only what happens next)."""
+    from sqlalchemy import func, select
+
+    from models import Event
+    from models.db import transaction
+
+    deadline = time.monotonic() + timeout
+    while True:
+        with transaction() as session:
+            pending = session.scalar(
+                select(func.count()).where(Event.dao_id == dao.id, Event.published_at.is_(None))
+            )
+        if not pending:
+            return
+        assert time.monotonic() < deadline, f"{pending} events of {dao.slug} still unpublished"
+        time.sleep(0.05)
+
+
 @pytest.fixture
-def owned_dao():
-    """(dao, owner subject) of a new private DAO."""
+def owned_dao(worker):
+    """(dao, owner subject) of a new private DAO whose creation events are already published."""
     from tests.factories import make_dao
 
     owner = unique("user:owner")
-    return make_dao(owner=owner), owner
+    dao = make_dao(owner=owner)
+    wait_published(dao)
+    return dao, owner
