@@ -27,13 +27,20 @@ class _Errors(dict):
         self.setdefault(key, []).append(message)
 
 
-def _text(errors, key, value, *, required=True, allow_empty=False):
+MAX_TEXT = 200  # subject ids, roles, names: the API's own bounds for the same fields
+MAX_DESCRIPTION = 5000
+
+
+def _text(errors, key, value, *, required=True, allow_empty=False, max_length=MAX_TEXT):
     if value is None:
         if required:
             errors.add(key, "missing required field")
         return None
     if not isinstance(value, str) or (not allow_empty and not value.strip()):
         errors.add(key, "must be a non-empty string" if not allow_empty else "must be a string")
+        return None
+    if len(value) > max_length:
+        errors.add(key, f"at most {max_length} characters")
         return None
     return value
 
@@ -131,7 +138,9 @@ def _update_dao(errors, p, a):
                 errors.add(k, f"must be one of: {', '.join(MODELS)}")
             out[key] = value
         else:
-            out[key] = _text(errors, k, value, allow_empty=(key == "description"))
+            description = key == "description"
+            out[key] = _text(errors, k, value, allow_empty=description,
+                             max_length=MAX_DESCRIPTION if description else MAX_TEXT)
     return out
 
 

@@ -9,10 +9,12 @@ from decimal import Decimal
 
 from governance.errors import NotFound
 from infra.config import get_settings
+from infra.redis import redis_client
 from models import Dao
 from models.db import transaction
 from services import timebank
 from services.moderation import refuse_banned
+from tasks.maintenance import queue_of
 from worker.app import celery_app
 from worker.base import backoff_seconds, job_task
 
@@ -89,7 +91,10 @@ def reconcile_rewards() -> int:
     """The backstop of the consumer: a published `vote_cast` event older than
     REWARD_RECONCILE_AFTER_SECONDS whose voter holds no reward for the proposal has lost its reward
     task (e.g. Redis restarted before a worker took it); enqueue it again. Paying stays once only
-    (the unique index), so a reward the consumer is about to pay anyway is harmless."""
+    (the unique index), so a reward the consumer is about to pay anyway is harmless. It waits
+    while the ledger queue still holds a backlog: those rewards are late, not lost."""
+    if redis_client().llen(queue_of(reward_vote.name)):
+        return 0
     missing = timebank.unrewarded_votes(timedelta(seconds=get_settings().reward_reconcile_after_seconds))
     for event_id, proposal_id, voter_id in missing:
         log.warning("reward for event %s missing; enqueueing it again", event_id)

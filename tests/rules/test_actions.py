@@ -99,3 +99,18 @@ def test_payload_shape():
     assert "actions.1" in errors_of({"actions": [{"type": "remove_member", "subject_id": "a"}, "x"]})
     assert "action_payload" in errors_of(["not", "an", "object"])
     assert len(validate_actions({"actions": [{"type": "remove_member", "subject_id": "a"}] * 50})) == 50
+
+
+@pytest.mark.parametrize(
+    "action, field",
+    [
+        ({"type": "add_member", "subject_id": "u" * 201}, "actions.0.subject_id"),
+        ({"type": "set_role", "subject_id": "user:a", "role": "r" * 201}, "actions.0.role"),
+        ({"type": "update_dao", "name": "n" * 201}, "actions.0.name"),
+        ({"type": "update_dao", "description": "d" * 5001}, "actions.0.description"),
+    ],
+)
+def test_text_fields_are_bounded_like_the_api(action, field):
+    with pytest.raises(ValidationFailed) as refused:
+        validate_actions({"actions": [action]})
+    assert field in refused.value.errors
