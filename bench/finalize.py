@@ -1,0 +1,136 @@
+"""Finalization of many proposals due in the same second (issue 3).
+
+    .venv/bin/python -m bench.finalize [--proposals 10000] [--interval 5]
+
+P active proposals (the four models in turn, 5 snapshot members and 3 votes each, bulk-inserted
+by SQL) get an end_at inside one and the same second once the real worker (devstack
+worker_command) and beat (SCHEDULER_INTERVAL_SECONDS = --interval) are running. That second
+starts just after a beat tick (read from beat's log), the worst phase: every proposal waits
+almost a whole interval for the next sweep. Measured: the time until every one is finalized and the finalization lag
+(finalized_at - end_at, both from the database clock). Target: p99 lag within the scheduler
+interval + 5 s. Also checked: one proposal_finalized event per proposal; reported: how long the
+outbox bridge takes to publish those events to NATS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from datetime import datetime, timedelta
+
+from bench._data import dao_with_voters
+from bench._stack import CpuMeter, bench_stack, machine, report, verdict
+
+MODELS = ("simple", "weighted", "quadratic", "delegated")
+SNAPSHOT, VOTES = 5, 3
+
+
+def load(conn, dao, n: int) -> None:
+    """n active proposals of `dao` ending in a day, each with SNAPSHOT members (member k
+    delegating to k + 1) and VOTES votes."""
+    conn.execute(
+        """INSERT INTO proposals (id, dao_id, slug, title, created_by, status, effective_model,
+                                  effective_quorum_percent, effective_pass_threshold, effective_allow_vote_change,
+                                  start_at, end_at, activated_at)
+           SELECT gen_random_uuid(), %(dao)s, 'fin-' || i, 'Finalize ' || i, %(owner)s, 'active',
+                  (%(models)s::text[])[1 + i %% 4], 20, 50, true,
+                  now() - interval '1 hour', now() + interval '1 day', now() - interval '1 hour'
+           FROM generate_series(0, %(n)s - 1) AS i""",
+        {"dao": dao.id, "owner": dao.owner_subject_id, "models": list(MODELS), "n": n},
+    )
+    conn.execute(
+        """INSERT INTO proposal_voters (id, proposal_id, subject_id, subject_type, power, weight, delegate_id)
+           SELECT gen_random_uuid(), p.id, 'user:m-' || k, 'user', k, k,
+                  CASE WHEN k < %(s)s THEN 'user:m-' || (k + 1) END
+           FROM proposals p, generate_series(1, %(s)s) AS k WHERE p.dao_id = %(dao)s""",
+        {"dao": dao.id, "s": SNAPSHOT},
+    )
+    conn.execute(
+        """INSERT INTO votes (id, proposal_id, voter_id, choice, raw_power, weight, submitted_at)
+           SELECT gen_random_uuid(), p.id, 'user:m-' || k, (ARRAY['yes', 'no', 'yes'])[k], k, k, now()
+           FROM proposals p, generate_series(1, %(v)s) AS k WHERE p.dao_id = %(dao)s""",
+        {"dao": dao.id, "v": VOTES},
+    )
+    conn.execute("ANALYZE")
+
+
+def last_tick(beat) -> datetime | None:
+    """When beat last sent the finalize sweep (its JSON log line's timestamp)."""
+    for line in reversed(beat.log().splitlines()):
+        if "Sending due task finalize-due-proposals" in line:
+            return datetime.fromisoformat(json.loads(line)["ts"])
+    return None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--proposals", type=int, default=10_000)
+    parser.add_argument("--interval", type=int, default=5, help="SCHEDULER_INTERVAL_SECONDS")
+    parser.add_argument("--concurrency", type=int, help="worker pool size (default: one per core, as `make up`)")
+    args = parser.parse_args()
+    n = args.proposals
+
+    with bench_stack("finalize") as bench:
+        conn = bench.connect()
+        dao = dao_with_voters(conn, 0)
+        t0 = time.monotonic()
+        load(conn, dao, n)
+        load_s = time.monotonic() - t0
+        bench.worker(concurrency=args.concurrency, SCHEDULER_INTERVAL_SECONDS=args.interval)
+        beat = bench.beat(args.interval)
+        bench.wait_until(lambda: last_tick(beat) is not None, timeout=30, poll=0.1, what="beat's first sweep")
+        # The deadline second opens 50 ms after a tick at least 1 s ahead (beat ticks every interval).
+        tick, now = last_tick(beat), conn.execute("SELECT now()").fetchone()[0]
+        ticks_ahead = int((now - tick).total_seconds() // args.interval) + 1
+        if tick + timedelta(seconds=ticks_ahead * args.interval) < now + timedelta(seconds=1):
+            ticks_ahead += 1
+        window = tick + timedelta(seconds=ticks_ahead * args.interval + 0.05)
+        meter = CpuMeter(bench.process_groups()).start()
+        conn.execute(
+            "UPDATE proposals SET end_at = %s + random() * interval '999 milliseconds' WHERE dao_id = %s",
+            (window, dao.id),
+        )
+
+        def active() -> int:
+            return conn.execute("SELECT count(*) FROM proposals WHERE status = 'active' AND dao_id = %s", (dao.id,)).fetchone()[0]
+
+        bench.wait_until(lambda: active() == 0, timeout=900, poll=0.25, what="every proposal finalized")
+        used, elapsed = meter.stop(), meter.elapsed
+        lag = conn.execute(
+            """SELECT min(end_at), max(end_at), max(finalized_at) - min(end_at),
+                      percentile_cont(ARRAY[0.5, 0.9, 0.99]) WITHIN GROUP (ORDER BY extract(epoch FROM finalized_at - end_at)),
+                      max(extract(epoch FROM finalized_at - end_at)), min(extract(epoch FROM finalized_at - end_at)),
+                      extract(epoch FROM max(finalized_at) - min(finalized_at))
+               FROM proposals WHERE dao_id = %s""",
+            (dao.id,),
+        ).fetchone()
+        outcomes = dict(conn.execute("SELECT status, count(*) FROM proposals WHERE dao_id = %s GROUP BY status", (dao.id,)).fetchall())
+        finalized_events = conn.execute(
+            "SELECT count(*), count(DISTINCT payload->'data'->>'proposal_id') FROM events WHERE type = 'proposal_finalized'"
+        ).fetchone()
+        p0 = time.monotonic()
+        bench.wait_until(
+            lambda: conn.execute("SELECT count(*) FROM events WHERE published_at IS NULL").fetchone()[0] == 0,
+            timeout=600, poll=0.25, what="outbox published",
+        )
+        published_after = time.monotonic() - p0
+
+    p50, p90, p99 = lag[3]
+    target = args.interval + 5
+    report(f"bench/finalize.py: {n} proposals due in one second, scheduler interval {args.interval} s; {machine()}", [
+        ("bulk load", f"{load_s:.1f} s"),
+        ("deadlines", f"{lag[0].isoformat()} .. {lag[1].time().isoformat()}"),
+        ("all finalized after", f"{lag[2].total_seconds():.1f} s from the first deadline"),
+        ("backlog drained", f"{lag[6]:.1f} s from the first finalization to the last ({n / max(lag[6], 1e-3):.0f} proposals/s)"),
+        ("finalization lag", f"p50 {p50:.2f} s, p90 {p90:.2f} s, p99 {p99:.2f} s, max {lag[4]:.2f} s, min {lag[5]:.2f} s"),
+        (f"target: p99 lag within {target} s", verdict(p99 <= target)),
+        ("outcomes", ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items()))),
+        ("proposal_finalized events", f"{finalized_events[0]} for {finalized_events[1]} proposals"),
+        ("outbox published to NATS", f"{published_after:.1f} s after the last finalization"),
+        ("CPU while finalizing", CpuMeter.describe(used, elapsed, n, "proposal")),
+    ])
+
+
+if __name__ == "__main__":
+    main()
