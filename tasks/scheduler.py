@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import time
 
+from infra.config import get_settings
 from models.db import transaction
 from worker.base import TRANSIENT_ERRORS
 from services.proposals import SCHEDULER, activate_many, claim_due, finalize
@@ -25,11 +26,11 @@ FINALIZE_BATCH = 200
 SWEEP_BUDGET_SECONDS = 20
 
 
-def _sweep(name: str, batch: int, apply) -> int:
+def _sweep(name: str, batch: int, apply, on_backlog=None) -> int:
     """Claim and apply batches until none is full or the budget is spent. A batch that fails
     for a reason other than a dependency being down is retried one proposal at a time, and a
     proposal that fails alone is logged and left out of this sweep, so that one bad row cannot
-    hold up every other deadline."""
+    hold up every other deadline. `on_backlog()` runs once, when the first batch comes full."""
     done, skipped, size = 0, set(), batch
     deadline = time.monotonic() + SWEEP_BUDGET_SECONDS
     while time.monotonic() < deadline:
@@ -49,6 +50,9 @@ def _sweep(name: str, batch: int, apply) -> int:
             continue
         if len(ids) < size:
             break
+        if on_backlog is not None:
+            on_backlog()
+            on_backlog = None
     if done:
         log.info("%s sweep: %d proposals", name, done)
     return done
@@ -60,5 +64,15 @@ def activate_due() -> int:
 
 
 @celery_app.task(name="governance.finalize_due", acks_late=True, ignore_result=True)
-def finalize_due() -> int:
-    return _sweep("finalize", FINALIZE_BATCH, lambda s, ps: len(finalize(s, ps, actor=SCHEDULER)))
+def finalize_due(helper: bool = False) -> int:
+    """A sweep sent by beat that finds a backlog (its first batch full) sends one helper sweep
+    at once, so that another worker process shares the backlog (SKIP LOCKED) instead of waiting
+    for the next tick."""
+
+    def send_helper():
+        if not helper:
+            finalize_due.apply_async(kwargs={"helper": True}, expires=get_settings().scheduler_interval_seconds)
+
+    return _sweep(
+        "finalize", FINALIZE_BATCH, lambda s, ps: len(finalize(s, ps, actor=SCHEDULER)), on_backlog=send_helper
+    )

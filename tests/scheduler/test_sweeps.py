@@ -167,3 +167,23 @@ def test_a_proposal_that_cannot_be_finalized_does_not_hold_up_the_others(client,
     finally:
         with transaction() as session:
             session.execute(update(Proposal).where(Proposal.id == broken["id"]).values(status="canceled"))
+
+
+def test_a_sweep_that_finds_a_backlog_calls_for_help_once(monkeypatch):
+    """Pure unit of the sweep loop: the claims are stand-ins; the rule is when help is asked."""
+    from types import SimpleNamespace
+
+    import tasks.scheduler as scheduler
+
+    def ids(*numbers):
+        return [SimpleNamespace(id=n) for n in numbers]
+
+    batches = [ids(1, 2), ids(3, 4), ids(5)]
+    monkeypatch.setattr(scheduler, "claim_due", lambda session, name, size, skip: batches.pop(0))
+    calls = []
+    done = scheduler._sweep("finalize", 2, lambda session, claimed: len(claimed), on_backlog=lambda: calls.append(1))
+    assert done == 5
+    assert calls == [1]
+    batches[:] = [ids(1)]
+    scheduler._sweep("finalize", 2, lambda session, claimed: len(claimed), on_backlog=lambda: calls.append(1))
+    assert calls == [1]  # no backlog, no helper
