@@ -15,9 +15,11 @@ from infra.logging import configure_logging
 MAX_BODY_BYTES = 1024 * 1024
 PUBLIC_PATHS = {"/api/v1/openapi.json"}
 
-BLUEPRINTS = [health.bp, metrics.bp, openapi.bp, stream.bp, jobs.bp, treasury.bp, timebank.bp, disputes.bp, moderation.bp]
-BLUEPRINTS += [daos.bp, members.bp, roles.bp, delegations.bp, activity.bp]
-BLUEPRINTS += [proposals.bp, votes.bp]
+BLUEPRINTS = [
+    health.bp, metrics.bp, openapi.bp, jobs.bp,
+    daos.bp, members.bp, roles.bp, delegations.bp, activity.bp, stream.bp,
+    treasury.bp, timebank.bp, proposals.bp, votes.bp, disputes.bp, moderation.bp,
+]
 
 
 def create_app(config: dict | None = None) -> Flask:

@@ -11,19 +11,13 @@ QUEUES = ("votes", "lifecycle", "ledger", "events")
 # Task name -> queue. Votes are kept apart so that a flood of them cannot delay finalization.
 TASK_ROUTES = {
     "governance.cast_vote": {"queue": "votes"},
-    "governance.tally_votes": {"queue": "votes"},
     "governance.apply_treasury_delta": {"queue": "ledger"},
     "governance.transfer_time_credits": {"queue": "ledger"},
     "governance.deposit_time_credits": {"queue": "ledger"},
     "governance.adjust_time_credits": {"queue": "ledger"},
     "governance.reward_vote": {"queue": "ledger"},
     "governance.publish_events": {"queue": "events"},
-    "governance.activate_proposal": {"queue": "lifecycle"},
-    "governance.close_proposal": {"queue": "lifecycle"},
-    "governance.cancel_proposal": {"queue": "lifecycle"},
-    "governance.execute_proposal": {"queue": "lifecycle"},
-    "governance.activate_due": {"queue": "lifecycle"},
-    "governance.finalize_due": {"queue": "lifecycle"},
+    # Lifecycle transitions, scheduler sweeps and recovery sweeps.
     "governance.*": {"queue": "lifecycle"},
 }
 
