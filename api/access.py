@@ -53,8 +53,8 @@ def load_dao(session, slug: str, *, for_update: bool = False) -> Dao:
     return dao
 
 
-def entitlements_of(session, dao: Dao, member: DaoMember | None) -> frozenset[str]:
-    if member is None:
+def entitlements_of(session, dao: Dao, member: DaoMember | None, banned: bool) -> frozenset[str]:
+    if member is None or banned:
         return frozenset()
     codes = {member.role} | set(
         session.scalars(
@@ -64,7 +64,7 @@ def entitlements_of(session, dao: Dao, member: DaoMember | None) -> frozenset[st
         )
     )
     roles = session.scalars(select(DaoRole.entitlements).where(DaoRole.dao_id == dao.id, DaoRole.code.in_(codes)))
-    return effective_entitlements(roles, member.status, subject_banned(session, member.subject_id))
+    return effective_entitlements(roles, member.status, banned)
 
 
 def access_for(session, dao: Dao, subject_id: str, subject_type: str | None = None) -> Access:
@@ -72,8 +72,9 @@ def access_for(session, dao: Dao, subject_id: str, subject_type: str | None = No
     if subject_type:
         stmt = stmt.where(DaoMember.subject_type == subject_type)
     member = session.scalar(stmt)
-    entitlements = entitlements_of(session, dao, member)
-    if dao.is_public and not subject_banned(session, subject_id):
+    banned = subject_banned(session, subject_id)  # once: it bears on both kinds of access
+    entitlements = entitlements_of(session, dao, member, banned)
+    if dao.is_public and not banned:
         entitlements = entitlements | {"can_read"}
     return Access(dao=dao, member=member, entitlements=entitlements)
 

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from api.access import dao_access
 from api.endpoint import endpoint
-from api.pagination import page
+from api.pagination import listing
 from api.schemas.activity import ActivityPageSchema, ActivityQuerySchema, ActivitySchema
 from models import Event
 from models.db import transaction
@@ -22,7 +22,4 @@ def list_activity(slug: str, query: dict):
         stmt = select(Event).where(Event.dao_id == dao.id)
         if "type" in query:
             stmt = stmt.where(Event.type == query["type"])
-        rows, next_cursor = page(
-            session, stmt, [Event.seq], limit=query["limit"], cursor=query["cursor"], descending=True
-        )
-        return {"items": ActivitySchema(many=True).dump(rows), "next_cursor": next_cursor}
+        return listing(session, stmt, [Event.seq], query, ActivitySchema(many=True).dump, descending=True)

@@ -10,7 +10,7 @@ from sqlalchemy import func, or_, select
 
 from api.access import dao_access, require_active
 from api.endpoint import endpoint
-from api.pagination import page
+from api.pagination import listing
 from api.schemas.daos import (
     DaoCreateSchema, DaoListQuerySchema, DaoOverviewSchema, DaoPageSchema, DaoSchema, DaoSettingsSchema,
 )
@@ -37,8 +37,7 @@ def list_daos(query: dict):
     if "microdao_id" in query:
         stmt = stmt.where(Dao.microdao_id == query["microdao_id"])
     with transaction() as session:
-        rows, next_cursor = page(session, stmt, [Dao.slug], limit=query["limit"], cursor=query["cursor"])
-        return {"items": DaoSchema(many=True).dump(rows), "next_cursor": next_cursor}
+        return listing(session, stmt, [Dao.slug], query, DaoSchema(many=True).dump)
 
 
 @bp.post("")

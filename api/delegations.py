@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from api.access import dao_access, require_active
 from api.endpoint import endpoint
-from api.pagination import page
+from api.pagination import listing
 from api.schemas.members import DelegationListQuerySchema, DelegationPageSchema, DelegationSchema, DelegationSetSchema
 from models import Delegation
 from models.db import transaction
@@ -25,10 +25,7 @@ def list_delegations(slug: str, query: dict):
         for key in ("delegator_id", "delegate_id"):
             if key in query:
                 stmt = stmt.where(getattr(Delegation, key) == query[key])
-        rows, next_cursor = page(
-            session, stmt, [Delegation.delegator_id], limit=query["limit"], cursor=query["cursor"]
-        )
-        return {"items": DelegationSchema(many=True).dump(rows), "next_cursor": next_cursor}
+        return listing(session, stmt, [Delegation.delegator_id], query, DelegationSchema(many=True).dump)
 
 
 @bp.put("/me")

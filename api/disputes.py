@@ -4,7 +4,7 @@ the moderators' queue. Synchronous: each is one transaction in services.disputes
 from flask import Blueprint, g
 
 from api.endpoint import endpoint
-from api.pagination import page
+from api.pagination import listing
 from api.schemas.disputes import (
     AssignModeratorSchema, DisputeListQuerySchema, DisputePageSchema, DisputeSchema, EscalateSchema,
     EvidenceSchema, ModeratorQueueQuerySchema, OpenDisputeSchema, ResolveSchema,
@@ -19,9 +19,14 @@ TAGS = ["disputes"]
 
 
 def _page(session, stmt, query: dict) -> dict:
-    rows, next_cursor = page(session, stmt, [Dispute.created_at, Dispute.id], limit=query["limit"],
-                             cursor=query["cursor"], descending=True)
-    return {"items": DisputeSchema(many=True).dump(rows), "next_cursor": next_cursor}
+    return listing(
+        session,
+        stmt,
+        [Dispute.created_at, Dispute.id],
+        query,
+        DisputeSchema(many=True).dump,
+        descending=True,
+    )
 
 
 @bp.post("")

@@ -9,7 +9,7 @@ from sqlalchemy import or_, select
 
 from api.access import dao_access, require_active
 from api.endpoint import endpoint
-from api.pagination import page
+from api.pagination import listing
 from api.schemas.members import (
     MemberAddSchema, MemberListQuerySchema, MemberPageSchema, MemberSchema, MemberUpdateSchema,
 )
@@ -38,10 +38,13 @@ def list_members(slug: str, query: dict):
                 DaoRoleAssignment.dao_id == dao.id, DaoRoleAssignment.role == query["role"]
             )
             stmt = stmt.where(or_(DaoMember.role == query["role"], DaoMember.subject_id.in_(extra)))
-        rows, next_cursor = page(
-            session, stmt, [DaoMember.subject_id, DaoMember.id], limit=query["limit"], cursor=query["cursor"]
+        return listing(
+            session,
+            stmt,
+            [DaoMember.subject_id, DaoMember.id],
+            query,
+            lambda rows: members_data(session, dao, rows),
         )
-        return {"items": members_data(session, dao, rows), "next_cursor": next_cursor}
 
 
 def _may_manage(session, access, member: DaoMember | None, role: str | None = None) -> None:

@@ -4,7 +4,7 @@ and the one check that makes a ban take effect at once on every route that chang
 from flask import Blueprint, g, request
 
 from api.endpoint import endpoint
-from api.pagination import page
+from api.pagination import listing
 from api.schemas.moderation import (
     ModerationActionInputSchema, ModerationActionPageSchema, ModerationActionQuerySchema,
     ModerationActionSchema,
@@ -43,6 +43,11 @@ def list_actions(query: dict):
     with transaction() as session:
         stmt = moderation.actions_query(session, g.principal, target_type=query["target_type"],
                                         target_id=query["target_id"])
-        rows, next_cursor = page(session, stmt, [ModerationAction.created_at, ModerationAction.id],
-                                 limit=query["limit"], cursor=query["cursor"], descending=True)
-        return {"items": ModerationActionSchema(many=True).dump(rows), "next_cursor": next_cursor}
+        return listing(
+            session,
+            stmt,
+            [ModerationAction.created_at, ModerationAction.id],
+            query,
+            ModerationActionSchema(many=True).dump,
+            descending=True,
+        )

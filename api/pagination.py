@@ -75,3 +75,11 @@ class PageQuerySchema(StrictSchema):
 
     limit = fields.Integer(load_default=DEFAULT_LIMIT, validate=validate.Range(1, MAX_LIMIT))
     cursor = fields.String(load_default=None, validate=validate.Length(max=512))
+
+
+def listing(session, stmt, key_columns, query: dict, dump, *, descending: bool = False) -> dict:
+    """One page of a list route: `{items: dump(rows), next_cursor}` (SPEC 8.1)."""
+    rows, next_cursor = page(
+        session, stmt, key_columns, limit=query["limit"], cursor=query["cursor"], descending=descending
+    )
+    return {"items": dump(rows), "next_cursor": next_cursor}

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from api.access import dao_access, require_active
 from api.endpoint import endpoint
 from api.jobs import enqueue, job_response
-from api.pagination import page
+from api.pagination import listing
 from api.schemas.jobs import JobSchema
 from api.schemas.proposals import (
     ProposalCreateSchema, ProposalDetailSchema, ProposalEditSchema, ProposalListQuerySchema,
@@ -54,11 +54,14 @@ def list_proposals(slug: str, query: dict):
         stmt = select(Proposal).where(Proposal.dao_id == dao.id)
         if "status" in query:
             stmt = stmt.where(Proposal.status == query["status"])
-        rows, next_cursor = page(
-            session, stmt, [Proposal.created_at, Proposal.id], limit=query["limit"],
-            cursor=query["cursor"], descending=True,
+        return listing(
+            session,
+            stmt,
+            [Proposal.created_at, Proposal.id],
+            query,
+            ProposalSchema(many=True).dump,
+            descending=True,
         )
-        return {"items": ProposalSchema(many=True).dump(rows), "next_cursor": next_cursor}
 
 
 @bp.post("")

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from api.access import access_for, dao_access, require_active
 from api.endpoint import endpoint
-from api.pagination import PageQuerySchema, page
+from api.pagination import PageQuerySchema, listing
 from api.schemas.roles import (
     PermissionQuerySchema, PermissionSchema, RoleCreateSchema, RolePageSchema, RoleSchema, RoleUpdateSchema,
 )
@@ -34,11 +34,13 @@ def _manage(session, slug: str):
 def list_roles(slug: str, query: dict):
     with transaction() as session:
         dao = dao_access(session, slug, g.principal).dao
-        rows, next_cursor = page(
-            session, select(DaoRole).where(DaoRole.dao_id == dao.id), [DaoRole.code],
-            limit=query["limit"], cursor=query["cursor"],
+        return listing(
+            session,
+            select(DaoRole).where(DaoRole.dao_id == dao.id),
+            [DaoRole.code],
+            query,
+            RoleSchema(many=True).dump,
         )
-        return {"items": RoleSchema(many=True).dump(rows), "next_cursor": next_cursor}
 
 
 @bp.post("/roles")

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from api.access import dao_access
 from api.endpoint import endpoint
 from api.jobs import enqueue, job_response, submit
-from api.pagination import PageQuerySchema, page
+from api.pagination import PageQuerySchema, listing
 from api.schemas.jobs import JobSchema
 from api.schemas.timebank import (
     TimeAccountSchema, TimeAdjustmentSchema, TimeDepositSchema, TimeTransactionPageSchema,
@@ -42,13 +42,14 @@ def get_balance():
           responses={200: TimeTransactionPageSchema}, tags=["timebank"])
 def list_transactions(query: dict):
     with transaction() as session:
-        rows, next_cursor = page(
+        return listing(
             session,
             select(TimeCreditTransaction).where(TimeCreditTransaction.subject_id == g.principal.subject_id),
             [TimeCreditTransaction.created_at, TimeCreditTransaction.id],
-            limit=query["limit"], cursor=query["cursor"], descending=True,
+            query,
+            TimeTransactionSchema(many=True).dump,
+            descending=True,
         )
-        return {"items": TimeTransactionSchema(many=True).dump(rows), "next_cursor": next_cursor}
 
 
 @bp.post("/timebank/transfers")

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from api.access import dao_access, require_active
 from api.jobs import enqueue, job_response
-from api.pagination import PageQuerySchema, page
+from api.pagination import PageQuerySchema, listing
 from api.endpoint import endpoint
 from api.schemas.jobs import JobSchema
 from api.schemas.treasury import (
@@ -40,13 +40,14 @@ def get_treasury(slug: str):
 def list_transactions(slug: str, query: dict):
     with transaction() as session:
         access = dao_access(session, slug, g.principal)
-        rows, next_cursor = page(
+        return listing(
             session,
             select(TreasuryTransaction).where(TreasuryTransaction.dao_id == access.dao.id),
             [TreasuryTransaction.created_at, TreasuryTransaction.id],
-            limit=query["limit"], cursor=query["cursor"], descending=True,
+            query,
+            TreasuryTransactionSchema(many=True).dump,
+            descending=True,
         )
-        return {"items": TreasuryTransactionSchema(many=True).dump(rows), "next_cursor": next_cursor}
 
 
 @bp.post("/deltas")

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from api.access import dao_access, require_active
 from api.endpoint import endpoint
 from api.jobs import enqueue, job_response
-from api.pagination import page
+from api.pagination import listing
 from api.schemas.jobs import JobSchema
 from api.schemas.proposals import VoteCreateSchema, VoteListQuerySchema, VotePageSchema, VoteSchema
 from governance.errors import NotEligible, VotingClosed
@@ -39,8 +39,7 @@ def list_votes(slug: str, pslug: str, query: dict):
         stmt = select(Vote).where(Vote.proposal_id == proposal.id)
         if "choice" in query:
             stmt = stmt.where(Vote.choice == query["choice"])
-        rows, next_cursor = page(session, stmt, [Vote.voter_id], limit=query["limit"], cursor=query["cursor"])
-        return {"items": VoteSchema(many=True).dump(rows), "next_cursor": next_cursor}
+        return listing(session, stmt, [Vote.voter_id], query, VoteSchema(many=True).dump)
 
 
 @bp.post("")

@@ -2,6 +2,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from api.schemas.base import StrictSchema
 from api.schemas.fields import Amount, UtcDateTime
+from api.schemas.pages import page_of
 
 TOKEN_SYMBOL = validate.Regexp(r"^[A-Z0-9]{1,16}$", error="1-16 characters of A-Z and 0-9")
 
@@ -40,6 +41,4 @@ class TreasuryListSchema(Schema):
     items = fields.List(fields.Nested(TreasuryItemSchema))
 
 
-class TreasuryTransactionPageSchema(Schema):
-    items = fields.List(fields.Nested(TreasuryTransactionSchema))
-    next_cursor = fields.String(allow_none=True)
+TreasuryTransactionPageSchema = page_of(TreasuryTransactionSchema, "TreasuryTransactionPage")
