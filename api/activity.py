@@ -3,12 +3,12 @@
 from flask import Blueprint, g
 from sqlalchemy import select
 
-from api.access import dao_access
+from services.access import dao_access
 from api.endpoint import endpoint
 from api.pagination import listing
 from api.schemas.activity import ActivityPageSchema, ActivityQuerySchema, ActivitySchema
 from models import Event
-from models.db import transaction
+from infra.db import transaction
 
 bp = Blueprint("activity", __name__, url_prefix="/api/v1/daos/<slug>/activity")
 

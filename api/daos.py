@@ -1,14 +1,14 @@
 """DAO routes (SPEC 8.3): list, create, overview, update settings, soft delete.
 
 A deactivated DAO stays readable by those who could read it, drops out of every list, and
-refuses every change under it with 409 `invalid_state` (api.access.require_active); DELETE of a
+refuses every change under it with 409 `invalid_state` (services.access.require_active); DELETE of a
 deactivated DAO is a no-op 204.
 """
 
 from flask import Blueprint, g
 from sqlalchemy import func, or_, select
 
-from api.access import dao_access, require_active
+from services.access import dao_access, require_active
 from api.endpoint import endpoint
 from api.pagination import listing
 from api.schemas.daos import (
@@ -16,8 +16,8 @@ from api.schemas.daos import (
 )
 from api.treasury import treasury_items
 from models import Dao, DaoMember, Proposal
-from models.db import transaction
-from services.daos import create_dao, dao_data, deactivate_dao, update_dao
+from infra.db import transaction
+from services.daos import create_dao, deactivate_dao, update_dao
 
 bp = Blueprint("daos", __name__, url_prefix="/api/v1/daos")
 TAGS = ["daos"]
@@ -47,7 +47,7 @@ def post_dao(body: dict):
     principal = g.principal
     with transaction() as session:
         dao = create_dao(session, owner_id=principal.subject_id, owner_type=principal.subject_type, fields=body)
-        shown = dao_data(dao)
+        shown = DaoSchema().dump(dao)
     return shown, 201, {"Location": f"/api/v1/daos/{dao.slug}"}
 
 
@@ -58,7 +58,7 @@ def get_dao(slug: str):
     with transaction() as session:
         dao = dao_access(session, slug, g.principal).dao
         return {
-            "dao": dao_data(dao),
+            "dao": DaoSchema().dump(dao),
             "members_count": session.scalar(
                 select(func.count()).where(DaoMember.dao_id == dao.id, DaoMember.status == "active")
             ),
@@ -76,7 +76,7 @@ def patch_dao(slug: str, body: dict):
     with transaction() as session:
         dao = dao_access(session, slug, g.principal, "can_manage_dao", for_update=True).dao
         require_active(dao)
-        return dao_data(update_dao(session, dao, body, actor=g.principal.subject_id))
+        return DaoSchema().dump(update_dao(session, dao, body, actor=g.principal.subject_id))
 
 
 @bp.delete("/<slug>")

@@ -3,12 +3,12 @@
 from flask import Blueprint, g
 from sqlalchemy import select
 
-from api.access import dao_access, require_active
+from services.access import dao_access, require_active
 from api.endpoint import endpoint
 from api.pagination import listing
 from api.schemas.members import DelegationListQuerySchema, DelegationPageSchema, DelegationSchema, DelegationSetSchema
 from models import Delegation
-from models.db import transaction
+from infra.db import transaction
 from services.delegations import clear_delegate, set_delegate
 
 bp = Blueprint("delegations", __name__, url_prefix="/api/v1/daos/<slug>/delegations")

@@ -10,7 +10,7 @@ from api.schemas.disputes import (
     EvidenceSchema, ModeratorQueueQuerySchema, OpenDisputeSchema, ResolveSchema,
 )
 from models import Dispute
-from models.db import transaction
+from infra.db import transaction
 from services import disputes
 
 bp = Blueprint("disputes", __name__, url_prefix="/api/v1/disputes")

@@ -8,7 +8,7 @@ from sqlalchemy import text
 from api.endpoint import endpoint
 from infra import nats
 from infra.redis import redis_client
-from models.db import transaction
+from infra.db import transaction
 
 bp = Blueprint("health", __name__)
 STARTED = time.monotonic()

@@ -19,7 +19,7 @@ from api.endpoint import endpoint
 from api.schemas.jobs import JobSchema, job_schema
 from governance.errors import Forbidden, NotFound
 from models import Job
-from models.db import after_commit, transaction
+from infra.db import after_commit, transaction
 
 bp = Blueprint("jobs", __name__, url_prefix="/api/v1/jobs")
 log = logging.getLogger(__name__)

@@ -7,18 +7,28 @@ roles and the role given grant (services.roles.require_within). A member may rem
 from flask import Blueprint, g
 from sqlalchemy import or_, select
 
-from api.access import dao_access, require_active
+from services.access import dao_access, require_active
 from api.endpoint import endpoint
 from api.pagination import listing
 from api.schemas.members import (
     MemberAddSchema, MemberListQuerySchema, MemberPageSchema, MemberSchema, MemberUpdateSchema,
 )
 from models import DaoMember, DaoRoleAssignment
-from models.db import transaction
+from infra.db import transaction
 from services.members import (
-    add_member, find_member, get_member, member_data, members_data, remove_member, roles_held, update_member,
+    add_member, find_member, get_member, remove_member, roles_held, update_member,
 )
 from services.roles import require_role, require_within, roles_grant
+
+def members_data(session, dao, members) -> list[dict]:
+    """Members as the API shows them, each with `roles` (every role held)."""
+    held = roles_held(session, dao, members)
+    return [{**row, "roles": held[m.subject_id]} for m, row in zip(members, MemberSchema(many=True).dump(members))]
+
+
+def member_data(session, dao, member) -> dict:
+    return members_data(session, dao, [member])[0]
+
 
 bp = Blueprint("members", __name__, url_prefix="/api/v1/daos/<slug>/members")
 TAGS = ["members"]

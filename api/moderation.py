@@ -10,7 +10,7 @@ from api.schemas.moderation import (
     ModerationActionSchema,
 )
 from models import ModerationAction
-from models.db import transaction
+from infra.db import transaction
 from services import moderation
 
 bp = Blueprint("moderation", __name__, url_prefix="/api/v1/moderation")

@@ -11,7 +11,7 @@ already happened is accepted and its job succeeds without changing anything.
 from flask import Blueprint, g
 from sqlalchemy import select
 
-from api.access import dao_access, require_active
+from services.access import dao_access, require_active
 from api.endpoint import endpoint
 from api.jobs import enqueue, job_response
 from api.pagination import listing
@@ -23,8 +23,9 @@ from api.schemas.proposals import (
 from governance.errors import Forbidden, InvalidState
 from governance.lifecycle import activation_window, already_done, ensure_allowed
 from models import Proposal
-from models.db import transaction
-from services.proposals import create_proposal, db_now, load_proposal, update_draft
+from infra.db import transaction
+from infra.db import db_now
+from services.drafts import create_proposal, load_proposal, update_draft
 from services.tally import current_tally
 from tasks.lifecycle import activate_proposal, cancel_proposal, close_proposal, execute_proposal
 

@@ -8,7 +8,7 @@ some member holds cannot be deleted.
 from flask import Blueprint, g
 from sqlalchemy import select
 
-from api.access import access_for, dao_access, require_active
+from services.access import access_for, dao_access, require_active
 from api.endpoint import endpoint
 from api.pagination import PageQuerySchema, listing
 from api.schemas.roles import (
@@ -16,7 +16,7 @@ from api.schemas.roles import (
 )
 from governance.entitlements import entitlement_for_action, validate_entitlements
 from models import DaoRole
-from models.db import transaction
+from infra.db import transaction
 from services.roles import create_role, delete_role, get_role, granted, require_within, update_role
 
 bp = Blueprint("roles", __name__, url_prefix="/api/v1/daos/<slug>")

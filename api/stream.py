@@ -33,13 +33,13 @@ from flask import Blueprint, Response, g, request
 from marshmallow import ValidationError, fields, validate
 from werkzeug.exceptions import ServiceUnavailable
 
-from api.access import dao_access
+from services.access import dao_access
 from api.endpoint import endpoint
 from api.schemas.base import StrictSchema
 from governance.errors import DomainError
 from infra.config import get_settings
 from infra.nats import STREAM, ensure_stream
-from models.db import transaction
+from infra.db import transaction
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ adjustments, and deposits into a DAO's `TIME` treasury token (asynchronous, on `
 from flask import Blueprint, g
 from sqlalchemy import select
 
-from api.access import dao_access
+from services.access import dao_access
 from api.endpoint import endpoint
 from api.jobs import enqueue, job_response, submit
 from api.pagination import PageQuerySchema, listing
@@ -15,7 +15,7 @@ from api.schemas.timebank import (
 )
 from governance.errors import Forbidden, ValidationFailed
 from models import TimeCreditTransaction
-from models.db import transaction
+from infra.db import transaction
 from services.timebank import check_depositor, find_account
 from tasks.timebank import adjust_time_credits, deposit_time_credits, transfer_time_credits
 

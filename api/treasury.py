@@ -3,7 +3,7 @@
 from flask import Blueprint, g
 from sqlalchemy import select
 
-from api.access import dao_access, require_active
+from services.access import dao_access, require_active
 from api.jobs import enqueue, job_response
 from api.pagination import PageQuerySchema, listing
 from api.endpoint import endpoint
@@ -13,7 +13,7 @@ from api.schemas.treasury import (
     TreasuryTransactionPageSchema, TreasuryTransactionSchema,
 )
 from models import TreasuryBalance, TreasuryTransaction
-from models.db import transaction
+from infra.db import transaction
 from tasks.treasury import apply_treasury_delta
 
 bp = Blueprint("treasury", __name__, url_prefix="/api/v1/daos/<slug>/treasury")

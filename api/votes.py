@@ -11,7 +11,7 @@ sees every vote accepted before it.
 from flask import Blueprint, g
 from sqlalchemy import select
 
-from api.access import dao_access, require_active
+from services.access import dao_access, require_active
 from api.endpoint import endpoint
 from api.jobs import enqueue, job_response
 from api.pagination import listing
@@ -20,9 +20,10 @@ from api.schemas.proposals import VoteCreateSchema, VoteListQuerySchema, VotePag
 from governance.errors import NotEligible, VotingClosed
 from governance.lifecycle import vote_window_open
 from models import Vote
-from models.db import transaction
-from services.proposals import db_now, load_proposal
-from services.voting import in_snapshot
+from infra.db import transaction
+from infra.db import db_now
+from services.drafts import load_proposal
+from services.snapshot import in_snapshot
 from tasks.voting import cast_vote
 
 bp = Blueprint("votes", __name__, url_prefix="/api/v1/daos/<slug>/proposals/<pslug>/votes")

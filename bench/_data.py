@@ -15,7 +15,7 @@ def voter(i: int) -> str:
 def dao_with_voters(conn, members: int, model: str = "weighted"):
     """A DAO (through services.daos) plus `members` active members voter(0..members-1) with
     powers 1..5, inserted with one INSERT ... generate_series."""
-    from models.db import transaction
+    from infra.db import transaction
     from services.daos import create_dao
 
     slug = f"bench-{uuid.uuid4().hex[:8]}"
@@ -34,9 +34,10 @@ def dao_with_voters(conn, members: int, model: str = "weighted"):
 
 
 def active_proposal(dao, **fields):
-    """A proposal created and activated through services.proposals (snapshot of every member)."""
-    from models.db import transaction
-    from services.proposals import create_proposal, run_transition
+    """A proposal created and activated through services.drafts and services.lifecycle (snapshot of every member)."""
+    from infra.db import transaction
+    from services.drafts import create_proposal
+    from services.lifecycle import run_transition
 
     with transaction() as session:
         proposal = create_proposal(

@@ -8,7 +8,7 @@
 The servers and the migration come from the test suite's helpers (tests/stack.py); the process
 command lines from devstack/processes.py, so the benchmarks measure what `make up` runs. The
 bench process's own environment points at the private stack, so application modules imported
-after `bench_stack()` entered (models.db, services, worker.app) talk to it too.
+after `bench_stack()` entered (infra.db, services, worker.app) talk to it too.
 """
 
 from __future__ import annotations

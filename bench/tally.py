@@ -34,8 +34,8 @@ CHAIN = 1000
 
 def active_proposal_sql(conn, dao, model: str):
     """A proposal created through the services, made active with frozen settings by SQL."""
-    from models.db import transaction
-    from services.proposals import create_proposal
+    from infra.db import transaction
+    from services.drafts import create_proposal
 
     with transaction() as session:
         proposal = create_proposal(session, dao, author=dao.owner_subject_id, fields={"title": f"Tally {model}"})
@@ -101,7 +101,7 @@ def child(weighted_id: str, delegated_id: str, repeat: int) -> dict:
     from sqlalchemy import text
 
     from models import Proposal
-    from models.db import transaction
+    from infra.db import transaction
     from services.tally import current_tally, tallies
 
     bare = text("SELECT choice, sum(weight) FROM votes WHERE proposal_id = :p GROUP BY choice")

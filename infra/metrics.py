@@ -22,7 +22,7 @@ from infra.clock import utcnow
 from infra.redis import redis_client
 from models import Dao, DaoMember, Event, Job, Proposal, Vote
 from models.dao import MEMBER_STATUSES
-from models.db import transaction
+from infra.db import transaction
 from models.jobs import JOB_STATUSES
 from models.proposal import PROPOSAL_STATUSES, VOTE_CHOICES
 

@@ -1,4 +1,4 @@
-"""The SQLAlchemy models of every table (SPEC 3). Engine and sessions live in models.db."""
+"""The SQLAlchemy models of every table (SPEC 3). Engine and sessions live in infra.db."""
 
 from models.base import Base
 from models.dao import Dao, DaoMember, DaoProject, DaoRole, DaoRoleAssignment, Delegation

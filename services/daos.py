@@ -7,10 +7,10 @@ from decimal import Decimal
 
 from sqlalchemy.exc import IntegrityError
 
-from api.schemas.daos import DaoSchema
 from governance.entitlements import DEFAULT_ROLES
 from governance.errors import Conflict, ValidationFailed
-from infra.outbox import record_event
+from services.outbox import record_event
+from services.payloads import dao_payload
 from models import Dao, DaoMember, DaoRole
 
 CREATE_DEFAULTS = {
@@ -30,11 +30,6 @@ _DECIMAL_FIELDS = ("quorum_percent", "pass_threshold_percent")
 
 class SlugTaken(Conflict):
     code, title = "slug_taken", "Slug taken"
-
-
-def dao_data(dao: Dao) -> dict:
-    """The DAO as the API shows it (event payloads carry the same shape)."""
-    return DaoSchema().dump(dao)
 
 
 def _checked(changes: dict, allowed: frozenset) -> dict:
@@ -64,7 +59,7 @@ def create_dao(session, *, owner_id: str, owner_type: str, fields: dict) -> Dao:
     )
     session.add(DaoMember(dao_id=dao.id, subject_id=owner_id, subject_type=owner_type, role="owner", status="active"))
     session.flush()
-    record_event(session, "dao_created", actor=owner_id, dao=dao, data=dao_data(dao))
+    record_event(session, "dao_created", actor=owner_id, dao=dao, data=dao_payload(dao))
     return dao
 
 
@@ -78,7 +73,7 @@ def update_dao(session, dao: Dao, changes: dict, *, actor: str) -> Dao:
     for key, value in changed.items():
         setattr(dao, key, value)
     session.flush()
-    shown = dao_data(dao)
+    shown = dao_payload(dao)
     record_event(
         session, "dao_updated", actor=actor, dao=dao,
         data={"changes": {key: shown[key] for key in changed}, "dao": shown},
@@ -92,5 +87,5 @@ def deactivate_dao(session, dao: Dao, *, actor: str) -> Dao:
         return dao
     dao.is_active = False
     session.flush()
-    record_event(session, "dao_deactivated", actor=actor, dao=dao, data=dao_data(dao))
+    record_event(session, "dao_deactivated", actor=actor, dao=dao, data=dao_payload(dao))
     return dao

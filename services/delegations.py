@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 
 from governance.errors import ValidationFailed
-from infra.outbox import record_event
+from services.outbox import record_event
 from models import Dao, Delegation
 from services.members import find_member
 

@@ -16,11 +16,11 @@ import uuid
 
 from sqlalchemy import or_, select
 
-from api.access import access_for
+from services.access import access_for
 from governance.disputes import dispute_transition
 from governance.errors import Forbidden, NotFound, ValidationFailed
-from infra.clock import utcnow
-from infra.outbox import record_event
+from infra.clock import utc_text, utcnow
+from services.outbox import record_event
 from models import Dao, DaoMember, Dispute
 
 MAX_EVIDENCE = 200
@@ -71,7 +71,7 @@ def _event(session, dispute: Dispute, event_type: str, actor: str, **data) -> No
 
 def _evidence_entries(items: list, subject_id: str) -> list[dict]:
     """Each piece of evidence is kept with who submitted it and when."""
-    now = utcnow().isoformat().replace("+00:00", "Z")
+    now = utc_text(utcnow())
     return [{"submitted_by": subject_id, "submitted_at": now, "content": item} for item in items]
 
 

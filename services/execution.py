@@ -14,7 +14,7 @@ from governance.errors import DomainError
 from governance.power import decimal_text
 from models import Dao, Proposal
 from services import daos, members, timebank
-from tasks.treasury import move_treasury
+from services.treasury import move_treasury
 
 def _treasury_transfer(session, dao, proposal, action, *, actor, job_id):
     amount = Decimal(action["amount"])

@@ -8,9 +8,9 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from api.schemas.members import MemberSchema
 from governance.errors import Conflict, NotFound, ValidationFailed
-from infra.outbox import record_event
+from services.outbox import record_event
+from services.payloads import member_payload
 from models import Dao, DaoMember, DaoRoleAssignment
 from services.roles import require_role
 
@@ -54,14 +54,9 @@ def roles_held(session, dao: Dao, members) -> dict[str, list[str]]:
     return held
 
 
-def members_data(session, dao: Dao, members) -> list[dict]:
-    """Members as the API shows them, each with `roles` (roles_held)."""
-    held = roles_held(session, dao, members)
-    return [{**row, "roles": held[m.subject_id]} for m, row in zip(members, MemberSchema(many=True).dump(members))]
-
-
 def member_data(session, dao: Dao, member: DaoMember) -> dict:
-    return members_data(session, dao, [member])[0]
+    """The member as events carry it, with every role it holds."""
+    return member_payload(member, roles_held(session, dao, [member])[member.subject_id])
 
 
 def _power(value) -> Decimal:

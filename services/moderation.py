@@ -13,9 +13,10 @@ import uuid
 
 from sqlalchemy import select
 
-from api.access import access_for, subject_banned
+from services.access import access_for
+from services.bans import is_subject_banned
 from governance.errors import Banned, Forbidden
-from infra.outbox import record_event
+from services.outbox import record_event
 from models import Dao, ModerationAction, Proposal
 
 def target_dao(session, target_type: str, target_id: str) -> Dao | None:
@@ -74,5 +75,5 @@ def actions_query(session, principal, *, target_type: str | None, target_id: str
 
 def refuse_banned(session, subject_id: str) -> None:
     """Raise Banned while the subject is banned (its requests and queued movements fail)."""
-    if subject_banned(session, subject_id):
+    if is_subject_banned(session, subject_id):
         raise Banned("this subject is banned")

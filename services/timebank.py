@@ -19,12 +19,12 @@ from sqlalchemy.dialects.postgresql import insert
 from governance.errors import Forbidden, InvalidState, ValidationFailed
 from governance.ledger import account_totals, apply_delta
 from governance.power import as_decimal, decimal_text
-from infra.outbox import record_event
+from services.outbox import record_event
 from models import Dao, Event, TimeCreditAccount, TimeCreditTransaction
-from models.db import transaction
+from infra.db import transaction
 from models.timebank import GOVERNANCE_REWARD_WHERE
 from services.members import find_member
-from tasks.treasury import move_treasury
+from services.treasury import move_treasury
 
 TIME_TOKEN = "TIME"
 REWARD_AMOUNT = Decimal("0.1")

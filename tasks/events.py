@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from infra.nats import Message, publish_batch
 from infra.redis import redis_client
 from models import Event
-from models.db import transaction
+from infra.db import transaction
 from worker.app import celery_app
 
 log = logging.getLogger(__name__)

@@ -1,12 +1,12 @@
 """Lifecycle transitions of proposals (SPEC 5.1), one job task each, on the `lifecycle` queue.
 
-Each locks the proposal row and applies its transition once (services.proposals.run_transition):
+Each locks the proposal row and applies its transition once (services.lifecycle.run_transition):
 a repeat or a concurrent duplicate is a no-op success with no event, an impossible transition
 fails the job with `invalid_state`, a failing execution action fails it with the action's code
 and leaves the proposal `passed`.
 """
 
-from services.proposals import run_transition
+from services.lifecycle import run_transition
 from worker.base import job_task
 
 

@@ -21,7 +21,7 @@ from sqlalchemy import func, or_, select
 from infra.config import get_settings
 from infra.redis import redis_client
 from models import Job
-from models.db import transaction
+from infra.db import transaction
 from worker.app import TASK_ROUTES, celery_app
 
 log = logging.getLogger(__name__)

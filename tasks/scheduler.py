@@ -12,9 +12,9 @@ import logging
 import time
 
 from infra.config import get_settings
-from models.db import transaction
+from infra.db import transaction
 from worker.base import TRANSIENT_ERRORS
-from services.proposals import SCHEDULER, activate_many, claim_due, finalize
+from services.lifecycle import SCHEDULER, activate_many, claim_due, finalize
 from worker.app import celery_app
 
 log = logging.getLogger(__name__)

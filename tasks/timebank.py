@@ -11,7 +11,7 @@ from governance.errors import NotFound
 from infra.config import get_settings
 from infra.redis import redis_client
 from models import Dao
-from models.db import transaction
+from infra.db import transaction
 from services import timebank
 from services.moderation import refuse_banned
 from tasks.maintenance import queue_of

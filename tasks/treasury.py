@@ -5,45 +5,10 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert
-
-from governance.ledger import apply_delta
 from governance.power import decimal_text
-from infra.outbox import record_event
-from models import Dao, TreasuryBalance, TreasuryTransaction
+from models import Dao
+from services.treasury import move_treasury
 from worker.base import job_task
-
-
-def move_treasury(session, dao: Dao, token_symbol: str, delta: Decimal, *, reason: str, actor: str,
-                  reference_id: str | None = None, job_id=None) -> TreasuryTransaction:
-    """Add `delta` to the DAO's balance of a token (the row locked, created on first use) and
-    write its ledger row and `treasury_updated` event; InsufficientFunds leaves all unchanged."""
-    session.execute(
-        insert(TreasuryBalance)
-        .values(id=uuid.uuid4(), dao_id=dao.id, token_symbol=token_symbol, balance=0)
-        .on_conflict_do_nothing(index_elements=["dao_id", "token_symbol"])
-    )
-    balance = session.scalar(
-        select(TreasuryBalance)
-        .where(TreasuryBalance.dao_id == dao.id, TreasuryBalance.token_symbol == token_symbol)
-        .with_for_update()
-    )
-    balance.balance = apply_delta(balance.balance, delta)
-    entry = TreasuryTransaction(
-        dao_id=dao.id, token_symbol=token_symbol, delta=delta, balance_after=balance.balance,
-        reason=reason, actor=actor, reference_id=reference_id, job_id=job_id,
-    )
-    session.add(entry)
-    session.flush()
-    record_event(
-        session, "treasury_updated", dao=dao, actor=actor,
-        data={
-            "token_symbol": token_symbol, "delta": decimal_text(delta), "balance": decimal_text(balance.balance),
-            "reason": reason, "transaction_id": str(entry.id), "reference_id": reference_id,
-        },
-    )
-    return entry
 
 
 @job_task("governance.apply_treasury_delta")

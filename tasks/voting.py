@@ -1,7 +1,7 @@
 """Votes (SPEC 5.2) on the `votes` queue. One task records its own vote and, in the same
-transaction, the other votes of the proposal still queued (services.voting)."""
+transaction, the other votes of the proposal still queued (services.ballots)."""
 
-from services.voting import process_vote_job
+from services.ballots import process_vote_job
 from worker.base import job_task
 
 

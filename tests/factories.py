@@ -13,7 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from models import Dao, DaoMember, DaoRole, Delegation
-from models.db import transaction
+from infra.db import transaction
 from services import daos, delegations, members, roles
 from tests.conftest import unique
 

@@ -75,7 +75,7 @@ def start_stack(base: Path) -> Stack:
 
 
 def stop_stack(stack: Stack) -> None:
-    from models.db import reset_engine
+    from infra.db import reset_engine
 
     reset_engine()
     try:

@@ -22,7 +22,7 @@ from governance.errors import DomainError
 from infra.clock import utcnow
 from infra.config import get_settings
 from models import Job
-from models.db import transaction
+from infra.db import transaction
 from worker.app import celery_app
 
 log = logging.getLogger(__name__)

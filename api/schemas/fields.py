@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from marshmallow import ValidationError, fields
 
+from infra.clock import utc_text
+
 
 class UtcDateTime(fields.DateTime):
     """ISO 8601 in UTC with a trailing Z; naive input is refused."""
@@ -14,7 +16,7 @@ class UtcDateTime(fields.DateTime):
     def _serialize(self, value, attr, obj, **kwargs):
         if value is None:
             return None
-        return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+        return utc_text(value)
 
     def _deserialize(self, value, attr, data, **kwargs) -> datetime:
         parsed = super()._deserialize(value, attr, data, **kwargs)

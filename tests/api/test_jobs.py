@@ -5,7 +5,7 @@ import uuid
 import pytest
 
 from models import Job
-from models.db import transaction
+from infra.db import transaction
 from tests.conftest import auth, unique
 
 

@@ -6,7 +6,7 @@ import jwt
 from sqlalchemy import select
 
 from models import Event
-from models.db import transaction
+from infra.db import transaction
 from tests.conftest import auth, token
 from tests.stack import TEST_JWT_SECRET
 

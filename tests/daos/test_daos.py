@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from models import Dao, DaoMember, DaoRole
-from models.db import transaction
-from tasks.treasury import move_treasury
+from infra.db import transaction
+from services.treasury import move_treasury
 from tests.conftest import auth, unique
 from tests.daos.common import events_of, problem, walk
 from tests.factories import add_member, make_dao

@@ -3,7 +3,7 @@
 import pytest
 
 from models import DaoRoleAssignment
-from models.db import transaction
+from infra.db import transaction
 from tests.conftest import auth, unique
 from tests.daos.common import events_of, problem, walk
 from tests.factories import add_member, make_dao, make_role

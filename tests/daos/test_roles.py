@@ -4,7 +4,7 @@ import pytest
 
 from governance.entitlements import ENTITLEMENTS
 from models import DaoRoleAssignment
-from models.db import transaction
+from infra.db import transaction
 from tests.conftest import auth, unique
 from tests.daos.common import problem, walk
 from tests.factories import add_member, make_dao, make_role

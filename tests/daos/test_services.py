@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from governance.errors import Conflict, NotFound, ValidationFailed
 from models import Dao, DaoMember
-from models.db import transaction
+from infra.db import transaction
 from services import daos, members
 from tests.conftest import unique
 from tests.daos.common import events_of

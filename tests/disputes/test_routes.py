@@ -219,7 +219,7 @@ def test_each_change_emits_its_event(client):
     from sqlalchemy import select
 
     from models import Event
-    from models.db import transaction
+    from infra.db import transaction
 
     dao = make_dao()
     dispute = open_dispute(client, subject_type="dao_action", subject_id=dao.slug)

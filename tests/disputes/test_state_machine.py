@@ -9,7 +9,7 @@ from api.auth import Principal
 from governance.disputes import STATUSES
 from governance.errors import InvalidState
 from models import Dispute, Event
-from models.db import transaction
+from infra.db import transaction
 from services import disputes
 from tests.conftest import unique
 

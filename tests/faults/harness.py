@@ -6,7 +6,7 @@ disk, like a broker restarted from scratch) and NATS, migrated, and its own guni
 worker, beat and reward consumer, started with the project's commands. Timings are shortened
 through the settings (infra/config.py) so that a case takes seconds, not minutes.
 
-The test process reads the private database through its own engine: models.db is bound to the
+The test process reads the private database through its own engine: infra.db is bound to the
 session's database.
 """
 

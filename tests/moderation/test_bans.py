@@ -5,7 +5,7 @@ movements fail; reads still work; `restore` lifts it."""
 import pytest
 
 from models import Job
-from models.db import transaction
+from infra.db import transaction
 from tasks.timebank import transfer_time_credits
 from tests.conftest import auth, unique
 from tests.daos.common import problem

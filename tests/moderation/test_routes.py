@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from models import Event
-from models.db import transaction
+from infra.db import transaction
 from tests.conftest import auth, unique
 from tests.daos.common import BAD_CREDENTIALS, problem
 from tests.factories import add_member, make_dao

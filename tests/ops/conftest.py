@@ -37,7 +37,7 @@ def start_api(stack, log_dir, **env) -> LiveApi:
         try:
             if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code in (200, 503):
                 return LiveApi(process, port)
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not up yet, or slow on a loaded machine
             pass
         time.sleep(0.2)
     process.stop()
@@ -58,7 +58,7 @@ def wait_published(dao, timeout: float = 20) -> None:
     from sqlalchemy import func, select
 
     from models import Event
-    from models.db import transaction
+    from infra.db import transaction
 
     deadline = time.monotonic() + timeout
     while True:

@@ -18,7 +18,7 @@ from infra.clock import utcnow
 from infra.metrics import GovernanceCollector
 from infra.redis import redis_client
 from models import Proposal, Vote
-from models.db import transaction
+from infra.db import transaction
 from tasks.events import BRIDGE_LOCK, publish_events
 from tests.conftest import auth, unique, wait_job
 from tests.stack import ROOT

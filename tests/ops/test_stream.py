@@ -14,7 +14,7 @@ import requests
 from sqlalchemy import select
 
 from models import Event
-from models.db import transaction
+from infra.db import transaction
 from tests.conftest import auth, unique
 from tests.ops.conftest import wait_published as wait_dao_published
 

@@ -12,9 +12,9 @@ import nats
 import pytest
 from sqlalchemy import select, update
 
-from infra.outbox import record_event
+from services.outbox import record_event
 from models import Event
-from models.db import transaction
+from infra.db import transaction
 from tasks.events import publish_pending
 from tests.conftest import unique
 from tests.stack import ROOT

@@ -10,7 +10,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from models import Event, Job, Proposal
-from models.db import transaction
+from infra.db import transaction
 from tests.conftest import auth, unique
 from tests.factories import add_member, make_dao
 

@@ -5,9 +5,9 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from models import Dao, DaoMember, TimeCreditTransaction
-from models.db import transaction
+from infra.db import transaction
 from services.timebank import find_account
-from tasks.treasury import move_treasury
+from services.treasury import move_treasury
 from tests.conftest import auth, unique
 from tests.factories import add_member, make_dao
 from tests.proposals.helpers import act, create, detail, events, url, vote, wait_status

@@ -6,7 +6,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from models import ModerationAction, ProposalVoter
-from models.db import transaction
+from infra.db import transaction
 from services import daos
 from tests.conftest import auth, unique
 from tests.factories import add_member, delegate, make_dao, make_role

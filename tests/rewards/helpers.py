@@ -11,9 +11,9 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from infra.nats import Message, publish_batch
-from infra.outbox import record_event
+from services.outbox import record_event
 from models import Event, TimeCreditAccount, TimeCreditTransaction
-from models.db import transaction
+from infra.db import transaction
 from tests.stack import Process
 
 

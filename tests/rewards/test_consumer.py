@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from infra.nats import Message, publish_batch
 from models import Event
-from models.db import transaction
+from infra.db import transaction
 from tests.conftest import unique
 from tests.rewards.helpers import (
     account_balance, cast, handled, published, republish, rewards_of, start_consumer, wait_until,

@@ -11,7 +11,7 @@ from datetime import datetime
 import pytest
 
 from models import ModerationAction
-from models.db import transaction
+from infra.db import transaction
 from tests.conftest import auth
 from tests.proposals.helpers import (
     act, create, dao_with_members, detail, finished, in_seconds, jobs_of, url, vote, wait_status,

@@ -5,13 +5,13 @@ are caught up on the next sweep."""
 
 import threading
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import update
 
 from models import Proposal
-from models.db import transaction
+from infra.db import transaction
 from tasks.scheduler import finalize_due
 from tests.conftest import auth, unique
 from tests.factories import delegate
@@ -130,7 +130,10 @@ def test_only_drafts_that_can_open_are_activated(client, worker, beat):
     dao, owner, m = dao_with_members({})
     closed_dao, closed_owner, _ = dao_with_members({})
     due = create(client, dao, owner, start_at=in_seconds(0.2))["slug"]
-    expired = create(client, dao, owner, start_at=in_seconds(0.2), end_at=in_seconds(0.4))["slug"]
+    expired = create(client, dao, owner, start_at=in_seconds(60), end_at=in_seconds(61))["slug"]
+    with transaction() as session:  # a window that closed while it was a draft, without a race
+        session.execute(update(Proposal).where(Proposal.dao_id == dao.id, Proposal.slug == expired).values(
+            start_at=Proposal.start_at - timedelta(seconds=120), end_at=Proposal.end_at - timedelta(seconds=120)))
     in_closed_dao = create(client, closed_dao, closed_owner, start_at=in_seconds(0.2))["slug"]
     assert client.delete(f"/api/v1/daos/{closed_dao.slug}", headers=auth(closed_owner)).status_code == 204
     assert wait_status(client, dao, due, owner, ["active"])["status"] == "active"

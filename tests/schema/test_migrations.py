@@ -24,7 +24,7 @@ from sqlalchemy.engine import make_url
 
 import models
 from infra.config import get_settings, reset_settings
-from models.db import reset_engine
+from infra.db import reset_engine
 
 ROOT = Path(__file__).resolve().parents[2]
 

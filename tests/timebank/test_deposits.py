@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from models import Event, TimeCreditTransaction, TreasuryBalance, TreasuryTransaction
-from models.db import transaction
+from infra.db import transaction
 from tests.conftest import auth, unique
 from tests.factories import add_member, make_dao
 from tests.timebank.util import WAIT, balance, deposit, fund

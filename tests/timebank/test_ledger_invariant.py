@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from models import Job, TimeCreditAccount, TimeCreditTransaction, TreasuryBalance, TreasuryTransaction
-from models.db import transaction
+from infra.db import transaction
 from tasks.timebank import reward_vote
 from tests.conftest import unique
 from tests.factories import add_member, make_dao

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from models import Event, TimeCreditAccount, TimeCreditTransaction
-from models.db import transaction
+from infra.db import transaction
 from tests.conftest import auth, unique
 from tests.timebank.util import ADMIN, WAIT, adjust, balance, fund, transfer
 

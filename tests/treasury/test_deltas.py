@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from models import Event, Job, TreasuryBalance, TreasuryTransaction
-from models.db import transaction
+from infra.db import transaction
 from tests.conftest import auth, unique, wait_job
 from tests.factories import add_member, make_dao
 

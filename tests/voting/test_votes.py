@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from models import Job, Vote
-from models.db import transaction
+from infra.db import transaction
 from tasks.voting import cast_vote
 from tests.conftest import auth, unique
 from tests.daos.common import BAD_CREDENTIALS, problem, walk

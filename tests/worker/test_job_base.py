@@ -10,7 +10,7 @@ from sqlalchemy import update
 from governance.errors import InsufficientFunds
 from infra.config import get_settings
 from models import Job
-from models.db import transaction
+from infra.db import transaction
 from tests.conftest import unique
 from worker.base import backoff_seconds, run_job
 

@@ -1,4 +1,5 @@
-"""Proposals (SPEC 5.1): drafts, and the lifecycle transitions the tasks carry out.
+"""The proposal lifecycle (SPEC 5.1): activation, finalization, close, cancel and execution, and the
+proposals due for the scheduler.
 
 Every transition runs on the proposal row locked FOR UPDATE (the sweeps claim rows with SKIP
 LOCKED) and goes through governance.lifecycle: a transition that already happened is a no-op
@@ -10,137 +11,35 @@ is written with.
 
 from __future__ import annotations
 
-import json
 import uuid
 
 from sqlalchemy import bindparam, exists, func, select, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
-from governance.actions import validate_actions
-from governance.errors import Conflict, InvalidState, NotFound, ValidationFailed
+from governance.errors import NotFound
 from governance.lifecycle import activation_window, already_done, ensure_allowed, transition
-from governance.slugs import slugify, unique_slug
-from infra.outbox import record_event
+from infra.db import after_commit, db_now
 from models import Dao, Job, Proposal
-from models.db import after_commit
-from services.daos import SlugTaken
 from services.execution import apply_actions
+from services.outbox import record_event
+from services.payloads import proposal_ref
+from services.snapshot import take_snapshot
 from services.tally import pending_votes_clause, tallies, waiting_for_votes
-from services.voting import take_snapshot
 from worker.app import celery_app
 
 SCHEDULER = "system:scheduler"
-EDITABLE_FIELDS = (
-    "title", "description", "proposal_type", "action_payload", "start_at", "end_at",
-    "governance_model_override", "quorum_percent_override", "pass_threshold_override",
-)
-_SLUG_ATTEMPTS = 5
-
-
-def db_now(session):
-    return session.scalar(select(func.now()))
-
-
-def load_proposal(session, dao: Dao, slug: str, *, lock: str | None = None) -> Proposal:
-    """The DAO's proposal `slug` (NotFound). lock: None, "update" or "key_share"."""
-    stmt = select(Proposal).where(Proposal.dao_id == dao.id, Proposal.slug == slug)
-    if lock == "update":
-        stmt = stmt.with_for_update()
-    elif lock == "key_share":
-        stmt = stmt.with_for_update(read=True, key_share=True)
-    proposal = session.scalar(stmt)
-    if proposal is None:
-        raise NotFound(f"no proposal '{slug}' in this DAO")
-    return proposal
-
-
-def normalized_payload(payload: dict | None) -> dict:
-    """The action_payload as stored: actions checked and normalized (422 on an unknown type),
-    other keys kept for downstream subscribers, numbers as strings."""
-    if payload is None:
-        return {}
-    try:
-        actions = validate_actions(payload)
-    except ValidationFailed as error:
-        error.errors = {f"action_payload.{key}": value for key, value in error.errors.items()}
-        raise
-    plain = json.loads(json.dumps(payload, default=str))
-    return {**plain, "actions": actions} if "actions" in payload else plain
-
-
-def _check_window(session, start_at, end_at) -> None:
-    if end_at is not None and start_at is not None and end_at <= start_at:
-        raise ValidationFailed("end_at must be after start_at", errors={"end_at": ["must be after start_at"]})
-    if end_at is not None and end_at <= db_now(session):
-        raise ValidationFailed("end_at is past", errors={"end_at": ["must be in the future"]})
-
-
-def _insert_with_slug(session, proposal: Proposal, requested: str | None) -> None:
-    for _ in range(_SLUG_ATTEMPTS):
-        if requested is not None:
-            proposal.slug = requested
-        else:
-            base = slugify(proposal.title)
-            taken = set(session.scalars(
-                select(Proposal.slug).where(Proposal.dao_id == proposal.dao_id, Proposal.slug.startswith(base))
-            ))
-            proposal.slug = unique_slug(base, taken)
-        try:
-            with session.begin_nested():
-                session.add(proposal)
-                session.flush()
-            return
-        except IntegrityError as error:
-            if getattr(getattr(error.orig, "diag", None), "constraint_name", None) != "uq_proposals_dao_id_slug":
-                raise
-            if requested is not None:
-                raise SlugTaken(f"the slug '{requested}' is taken in this DAO") from None
-    raise Conflict("could not find a free slug; give one explicitly")
-
-
-def create_proposal(session, dao: Dao, *, author: str, fields: dict) -> Proposal:
-    """Insert a draft (slug from the title when absent, unique in the DAO; SlugTaken for a given
-    slug already used) and its `proposal_created` event."""
-    values = {key: fields[key] for key in EDITABLE_FIELDS if key in fields}
-    values["action_payload"] = normalized_payload(values.get("action_payload"))
-    _check_window(session, values.get("start_at"), values.get("end_at"))
-    proposal = Proposal(dao_id=dao.id, created_by=author, status="draft", **values)
-    _insert_with_slug(session, proposal, fields.get("slug"))
-    record_event(
-        session, "proposal_created", actor=author, dao=dao,
-        data=_data(proposal, title=proposal.title, proposal_type=proposal.proposal_type, created_by=author),
-    )
-    return proposal
-
-
-def update_draft(session, proposal: Proposal, changes: dict) -> Proposal:
-    """Apply `changes` to a draft (the caller locked it); InvalidState once it left draft."""
-    if proposal.status != "draft":
-        raise InvalidState(f"only a draft can be edited; this proposal is {proposal.status}")
-    if "action_payload" in changes:
-        changes = {**changes, "action_payload": normalized_payload(changes["action_payload"])}
-    _check_window(session, changes.get("start_at", proposal.start_at), changes.get("end_at", proposal.end_at))
-    for key, value in changes.items():
-        setattr(proposal, key, value)
-    session.flush()
-    return proposal
-
-
-def _data(proposal: Proposal, **extra) -> dict:
-    return {"proposal_id": str(proposal.id), "proposal_slug": proposal.slug, **extra}
 
 
 def _changed(session, proposal: Proposal, dao: Dao, previous: str, actor: str) -> None:
     record_event(
         session, "proposal_status_changed", actor=actor, dao=dao,
-        data=_data(proposal, from_status=previous, to_status=proposal.status),
+        data=proposal_ref(proposal, from_status=previous, to_status=proposal.status),
     )
 
 
 def _summary(proposal: Proposal, changed: bool, **extra) -> dict:
-    return _data(proposal, status=proposal.status, changed=changed, **extra)
+    return proposal_ref(proposal, status=proposal.status, changed=changed, **extra)
 
 
 def activate(session, proposal: Proposal, *, actor: str, now=None, **_) -> dict:
@@ -205,7 +104,7 @@ def finalize(session, proposals: list[Proposal], *, actor: str) -> list[Proposal
         for key, value in (("status", status), ("result", result), ("finalized_at", now)):
             set_committed_value(proposal, key, value)
         _changed(session, proposal, dao, "active", actor)
-        record_event(session, "proposal_finalized", actor=actor, dao=dao, data=_data(proposal, tally=result))
+        record_event(session, "proposal_finalized", actor=actor, dao=dao, data=proposal_ref(proposal, tally=result))
         if status == "passed" and proposal.action_payload.get("auto_execute") is True:
             _enqueue_execution(session, proposal, actor)
     session.execute(
@@ -245,7 +144,7 @@ def execute(session, proposal: Proposal, *, actor: str, job_id=None) -> dict:
     _changed(session, proposal, dao, "passed", actor)
     record_event(
         session, "proposal_executed", actor=actor, dao=dao,
-        data=_data(proposal, action_payload=proposal.action_payload, outcomes=outcomes),
+        data=proposal_ref(proposal, action_payload=proposal.action_payload, outcomes=outcomes),
     )
     return _summary(proposal, True, outcomes=outcomes)
 

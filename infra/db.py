@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, func, select
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 from infra.config import get_settings
@@ -129,3 +129,8 @@ def _within(txn: SessionTransaction | None, ancestor: SessionTransaction) -> boo
             return True
         txn = txn.parent
     return False
+
+
+def db_now(session: Session):
+    """The database clock: the one time every deadline and job timestamp is judged by."""
+    return session.scalar(select(func.now()))

@@ -7,9 +7,9 @@ import logging
 import uuid
 from typing import Any
 
-from infra.clock import utcnow
+from infra.clock import utc_text, utcnow
 from models import Event
-from models.db import after_commit
+from infra.db import after_commit
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ def record_event(session, event_type: str, *, actor: str | None, data: dict[str,
         "dao_id": str(dao_id) if dao_id else None,
         "dao_slug": dao_slug,
         "actor": actor,
-        "ts": now.isoformat().replace("+00:00", "Z"),
+        "ts": utc_text(now),
         "data": data,
     }
     event = Event(

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from governance.entitlements import effective_entitlements
 from governance.errors import Forbidden, InvalidState, NotFound
-from governance.moderation import is_banned
-from models import Dao, DaoMember, DaoRole, DaoRoleAssignment, ModerationAction
+from models import Dao, DaoMember, DaoRole, DaoRoleAssignment
+from services.bans import is_subject_banned
 
 
 @dataclass(frozen=True)
@@ -26,21 +26,6 @@ class Access:
 
     def has(self, entitlement: str) -> bool:
         return entitlement in self.entitlements
-
-
-def subject_banned(session, subject_id: str) -> bool:
-    """A subject is banned while its most recent ban/restore user action is a ban (SPEC 7)."""
-    latest = session.scalar(
-        select(ModerationAction.action)
-        .where(
-            ModerationAction.target_type == "user",
-            ModerationAction.target_id == subject_id,
-            ModerationAction.action.in_(("ban", "restore")),
-        )
-        .order_by(ModerationAction.created_at.desc(), ModerationAction.id.desc())
-        .limit(1)
-    )
-    return is_banned(latest)
 
 
 def load_dao(session, slug: str, *, for_update: bool = False) -> Dao:
@@ -72,7 +57,7 @@ def access_for(session, dao: Dao, subject_id: str, subject_type: str | None = No
     if subject_type:
         stmt = stmt.where(DaoMember.subject_type == subject_type)
     member = session.scalar(stmt)
-    banned = subject_banned(session, subject_id)  # once: it bears on both kinds of access
+    banned = is_subject_banned(session, subject_id)  # once: it bears on both kinds of access
     entitlements = entitlements_of(session, dao, member, banned)
     if dao.is_public and not banned:
         entitlements = entitlements | {"can_read"}

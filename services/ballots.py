@@ -1,4 +1,4 @@
-"""The eligibility snapshot (SPEC 5.1) and the processing of votes (SPEC 5.2).
+"""The processing of votes (SPEC 5.2).
 
 Votes are processed in batches: the task of one vote job also takes the other vote jobs of the
 same proposal still queued (row locks with SKIP LOCKED) and records them in the same
@@ -9,97 +9,18 @@ computed per vote: it is a SUM over the votes when asked for.
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 
 from sqlalchemy import and_, bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 
-from governance.entitlements import effective_entitlements
 from governance.errors import AlreadyVoted, DomainError, NotEligible, NotFound, VotingClosed
 from governance.lifecycle import vote_window_open
-from governance.moderation import BAN_STATE_ACTIONS, is_banned
-from governance.power import decimal_text, model_weight
-from infra.outbox import record_event
-from models import (
-    Dao, DaoMember, DaoRole, DaoRoleAssignment, Delegation, Job, ModerationAction, Proposal,
-    ProposalVoter, Vote,
-)
+from governance.power import decimal_text
+from models import Dao, DaoMember, Job, Proposal, ProposalVoter, Vote
+from services.bans import banned_among
+from services.outbox import record_event
 
 VOTE_BATCH = 200
-
-
-def _banned(session, subject_ids) -> set[str]:
-    """Which of `subject_ids` (a list or a subquery) are banned by moderation now (SPEC 7)."""
-    latest = session.execute(
-        select(ModerationAction.target_id, ModerationAction.action)
-        .where(
-            ModerationAction.target_type == "user",
-            ModerationAction.action.in_(BAN_STATE_ACTIONS),
-            ModerationAction.target_id.in_(subject_ids),
-        )
-        .distinct(ModerationAction.target_id)
-        .order_by(
-            ModerationAction.target_id,
-            ModerationAction.created_at.desc(),
-            ModerationAction.id.desc(),
-        )
-    )
-    return {subject for subject, action in latest if is_banned(action)}
-
-
-def take_snapshot(session, proposal: Proposal, dao: Dao) -> int:
-    """Record in proposal_voters every member active now and holding `can_vote` (through any of
-    its roles, not banned), with its voting power, its model weight under the proposal's frozen
-    model and its delegate. Returns the number of eligible members."""
-    roles = dict(
-        session.execute(select(DaoRole.code, DaoRole.entitlements).where(DaoRole.dao_id == dao.id))
-        .all()
-    )
-    extra_roles = defaultdict(set)
-    for subject_id, role in session.execute(
-        select(DaoRoleAssignment.subject_id, DaoRoleAssignment.role)
-        .where(DaoRoleAssignment.dao_id == dao.id)
-    ):
-        extra_roles[subject_id].add(role)
-    active = (DaoMember.dao_id == dao.id) & (DaoMember.status == "active")
-    banned = _banned(session, select(DaoMember.subject_id).where(active))
-    members = session.execute(
-        select(
-            DaoMember.subject_id, DaoMember.subject_type, DaoMember.role, DaoMember.voting_power,
-            Delegation.delegate_id,
-        )
-        .outerjoin(
-            Delegation,
-            and_(Delegation.dao_id == dao.id, Delegation.delegator_id == DaoMember.subject_id),
-        )
-        .where(active)
-        .order_by(DaoMember.subject_id, DaoMember.subject_type)
-    )
-    rows, seen = [], set()
-    for subject_id, subject_type, role, power, delegate_id in members:
-        held = effective_entitlements(
-            (roles.get(code, {}) for code in {role} | extra_roles[subject_id]),
-            "active", subject_id in banned,
-        )
-        if "can_vote" not in held or subject_id in seen:
-            continue
-        seen.add(subject_id)
-        rows.append({
-            "proposal_id": proposal.id, "subject_id": subject_id, "subject_type": subject_type,
-            "power": power, "weight": model_weight(proposal.effective_model, power),
-            "delegate_id": delegate_id,
-        })
-    if rows:
-        session.execute(insert(ProposalVoter), rows)
-    return len(rows)
-
-
-def in_snapshot(session, proposal: Proposal, subject_id: str) -> bool:
-    return session.scalar(
-        select(func.count())
-        .select_from(ProposalVoter)
-        .where(ProposalVoter.proposal_id == proposal.id, ProposalVoter.subject_id == subject_id)
-    ) > 0
 
 
 def _eligibility(session, proposal: Proposal, jobs: list[Job]) -> dict[str, tuple]:
@@ -118,7 +39,7 @@ def _eligibility(session, proposal: Proposal, jobs: list[Job]) -> dict[str, tupl
         )
         .where(ProposalVoter.proposal_id == proposal.id, ProposalVoter.subject_id.in_(voters))
     ).all()
-    banned = _banned(session, [row.subject_id for row in rows])
+    banned = banned_among(session, [row.subject_id for row in rows])
     return {
         row.subject_id: (row.power, row.weight, row.status != "banned" and row.subject_id not in banned)
         for row in rows

@@ -1,0 +1,49 @@
+"""The shapes of event payloads (SPEC 6): the `data` of each event, built here from the rows and
+not borrowed from the HTTP answers, so that the API and the event contract change independently.
+Decimals are 8-place strings and times ISO 8601 UTC with Z, as everywhere (SPEC 8.4)."""
+
+from __future__ import annotations
+
+from governance.power import decimal_text
+from infra.clock import utc_text
+from models import Dao, DaoMember, Proposal
+
+
+def dao_payload(dao: Dao) -> dict:
+    """The DAO's settings and state."""
+    return {
+        "id": str(dao.id),
+        "slug": dao.slug,
+        "name": dao.name,
+        "description": dao.description,
+        "microdao_id": dao.microdao_id,
+        "dao_type": dao.dao_type,
+        "governance_model": dao.governance_model,
+        "voting_period_seconds": dao.voting_period_seconds,
+        "quorum_percent": decimal_text(dao.quorum_percent),
+        "pass_threshold_percent": decimal_text(dao.pass_threshold_percent),
+        "allow_vote_change": dao.allow_vote_change,
+        "is_public": dao.is_public,
+        "is_active": dao.is_active,
+        "owner_subject_id": dao.owner_subject_id,
+        "created_at": utc_text(dao.created_at),
+        "updated_at": utc_text(dao.updated_at),
+    }
+
+
+def member_payload(member: DaoMember, roles: list[str]) -> dict:
+    """A membership with every role it holds (its role first, then its extra roles)."""
+    return {
+        "subject_id": member.subject_id,
+        "subject_type": member.subject_type,
+        "role": member.role,
+        "roles": roles,
+        "status": member.status,
+        "voting_power": decimal_text(member.voting_power),
+        "joined_at": utc_text(member.joined_at),
+    }
+
+
+def proposal_ref(proposal: Proposal, **extra) -> dict:
+    """The proposal an event or a job result is about, with `extra` fields."""
+    return {"proposal_id": str(proposal.id), "proposal_slug": proposal.slug, **extra}
