@@ -30,7 +30,7 @@ import psycopg
 import requests
 
 from devstack import processes
-from devstack.servers import find_free_port
+from devstack.osutil import find_free_port
 from tests import stack as test_stack
 
 ROOT = test_stack.ROOT

@@ -25,7 +25,10 @@ from sqlalchemy import create_engine, func, insert, select
 from sqlalchemy.orm import Session
 
 from devstack import processes
-from devstack.servers import EmbeddedNats, EmbeddedPostgres, EmbeddedRedis, find_free_port
+from devstack.nats_server import EmbeddedNats
+from devstack.osutil import find_free_port
+from devstack.postgres import EmbeddedPostgres
+from devstack.redis_server import EmbeddedRedis
 from models import Dao, DaoMember, Event, Job, TimeCreditTransaction
 from tests.conftest import auth, unique
 from tests.stack import Process, Stack, migrate, start_beat, start_worker
