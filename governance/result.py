@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Mapping
 
-from governance.power import as_decimal, decimal_text
+from governance.power import MODELS, as_decimal, decimal_text, ratio, reaches_quorum
 
 OUTCOMES = ("passed", "rejected", "expired")
 _COMMON_DECIMALS = ("quorum_percent", "pass_threshold_percent", "total_weight")
@@ -130,3 +130,41 @@ class TallyResult:
             early=bool(d.get("early", False)),
             **{name: as_decimal(d[name]) for name in _COMMON_DECIMALS},
         )
+
+
+def settle(
+    model: str,
+    quorum_percent: Decimal,
+    pass_threshold_percent: Decimal,
+    total_weight: Decimal,
+    cast: Decimal,
+    abstain: Decimal,
+    voters: int,
+    carried: bool,
+    **figures,
+) -> TallyResult:
+    """A result under the rules every voting type shares (SPEC 5.3, 5.6).
+
+    quorum_reached iff cast * 100 >= q * W and W > 0 (`cast` includes abstentions);
+    participation = cast / W rounded half-even to 8 places (0 when W = 0); outcome: no quorum ->
+    expired, else passed iff `carried` (the voting type's own pass rule), else rejected.
+    `figures` are the type's own fields (yes, no, support; or voting_type, options, winner,
+    rounds). Raises ValueError for an unknown model, negative figures or abstain > cast.
+    """
+    if model not in MODELS:
+        raise ValueError(f"unknown governance model {model!r}")
+    if min(quorum_percent, pass_threshold_percent, total_weight, abstain) < 0 or abstain > cast or voters < 0:
+        raise ValueError("tally figures must be >= 0, abstain <= cast")
+    quorum_reached = reaches_quorum(cast, total_weight, quorum_percent)
+    return TallyResult(
+        model=model,
+        quorum_percent=quorum_percent,
+        pass_threshold_percent=pass_threshold_percent,
+        total_weight=total_weight,
+        abstain=abstain,
+        participation=ratio(cast, total_weight),
+        quorum_reached=quorum_reached,
+        voters=voters,
+        outcome="expired" if not quorum_reached else "passed" if carried else "rejected",
+        **figures,
+    )

@@ -11,8 +11,8 @@ else rejected.
 from decimal import Decimal, localcontext
 from typing import Iterable, Mapping, Sequence
 
-from governance.power import EXACT, MODELS, as_decimal, ratio, reaches_quorum
-from governance.result import TallyResult
+from governance.power import EXACT, as_decimal
+from governance.result import TallyResult, settle
 from governance.runoff import Runoff
 
 
@@ -66,8 +66,6 @@ def decide_options(
     cast / W rounded half-even to 8 places; support is None. Raises ValueError for an unknown
     model, a voting type without its scores or runoff, negative figures or abstain > cast.
     """
-    if model not in MODELS:
-        raise ValueError(f"unknown governance model {model!r}")
     ranked = voting_type == "ranked_choice"
     if voting_type not in ("single_choice", "approval", "ranked_choice"):
         raise ValueError(f"not a multi-option voting type: {voting_type!r}")
@@ -76,33 +74,16 @@ def decide_options(
     q, t, w, cast, abstain = (
         as_decimal(v) for v in (quorum_percent, pass_threshold_percent, total_weight, cast, abstain)
     )
-    if min(q, t, w, abstain) < 0 or abstain > cast or voters < 0:
-        raise ValueError("tally figures must be >= 0, abstain <= cast")
     if ranked:
         scores, winner = runoff.rounds[0].scores, runoff.winner
         final = None if winner is None else runoff.rounds[-1].scores[winner]
     else:
         winner = top_option(scores)
         final = None if winner is None else scores[winner]
-    quorum_reached = reaches_quorum(cast, w, q)
     with localcontext(EXACT):
         carried = winner is not None and final * 100 >= t * (cast - abstain)
-    outcome = "expired" if not quorum_reached else "passed" if carried else "rejected"
-    return TallyResult(
-        model=model,
-        quorum_percent=q,
-        pass_threshold_percent=t,
-        total_weight=w,
-        yes=None,
-        no=None,
-        abstain=abstain,
-        participation=ratio(cast, w),
-        support=None,
-        quorum_reached=quorum_reached,
-        voters=voters,
-        outcome=outcome,
-        voting_type=voting_type,
-        options=dict(scores),
-        winner=winner,
-        rounds=runoff.rounds if ranked else None,
+    return settle(
+        model, q, t, w, cast, abstain, voters, carried,
+        yes=None, no=None, support=None, voting_type=voting_type, options=dict(scores),
+        winner=winner, rounds=runoff.rounds if ranked else None,
     )

@@ -14,8 +14,8 @@ from typing import Mapping, Sequence
 from governance.ballots import preferences, validate_ballot, validate_options
 from governance.delegation import carried_power
 from governance.errors import ValidationFailed
-from governance.power import EXACT, MODELS, as_decimal, exact_sum, model_weight, ratio, reaches_quorum
-from governance.result import TallyResult
+from governance.power import EXACT, MODELS, as_decimal, exact_sum, model_weight, ratio
+from governance.result import TallyResult, settle
 from governance.runoff import instant_runoff
 from governance.scores import decide_options, option_scores
 from governance.vocabulary import BASIC_CHOICES, VOTING_TYPES
@@ -51,46 +51,43 @@ def decide(
     else rejected. Comparisons are on exact sums; participation and support are rounded half-even
     to 8 places. Raises ValueError for an unknown model or negative figures.
     """
-    if model not in MODELS:
-        raise ValueError(f"unknown governance model {model!r}")
     q, t = as_decimal(quorum_percent), as_decimal(pass_threshold_percent)
     w, yes, no, abstain = (as_decimal(v) for v in (total_weight, yes, no, abstain))
-    if min(q, t, w, yes, no, abstain) < 0 or voters < 0:
+    if min(yes, no) < 0:
         raise ValueError("tally figures must be >= 0")
     with localcontext(EXACT):
         cast = yes + no + abstain
         decisive = yes + no
         carried = decisive > 0 and yes * 100 >= t * decisive
-    quorum_reached = reaches_quorum(cast, w, q)
-    if not quorum_reached:
-        outcome = "expired"
-    elif carried:
-        outcome = "passed"
-    else:
-        outcome = "rejected"
-    return TallyResult(
-        model=model,
-        quorum_percent=q,
-        pass_threshold_percent=t,
-        total_weight=w,
-        yes=yes,
-        no=no,
-        abstain=abstain,
-        participation=ratio(cast, w),
-        support=None if decisive == 0 else ratio(yes, decisive),
-        quorum_reached=quorum_reached,
-        voters=voters,
-        outcome=outcome,
+    return settle(
+        model, q, t, w, cast, abstain, voters, carried,
+        yes=yes, no=no, support=None if decisive == 0 else ratio(yes, decisive),
     )
 
 
-def _preferences(voting_type: str, options: Sequence[str], ballot: Ballot) -> Preferences:
-    if isinstance(ballot, str):
-        ballot = {"choice": ballot}
-    try:
-        return preferences(validate_ballot(voting_type, options, ballot))
-    except ValidationFailed as error:
-        raise ValueError(f"invalid {voting_type} ballot {ballot!r}: {error.errors}") from None
+def _reader(voting_type: str, options: Sequence[str]):
+    """A function from a ballot to its preferences; ValueError for an invalid ballot.
+
+    Bare choice strings are looked up in a table made once by `validate_ballot` itself (the
+    common case of large basic tallies); ballot objects are validated one by one."""
+    bare: dict[str, Preferences] = {}
+    for choice in (*BASIC_CHOICES, *options):
+        try:
+            bare[choice] = preferences(validate_ballot(voting_type, options, {"choice": choice}))
+        except ValidationFailed:
+            pass  # not a valid bare choice for this type
+
+    def read(ballot: Ballot) -> Preferences:
+        if isinstance(ballot, str):
+            if ballot in bare:
+                return bare[ballot]
+            ballot = {"choice": ballot}
+        try:
+            return preferences(validate_ballot(voting_type, options, ballot))
+        except ValidationFailed as error:
+            raise ValueError(f"invalid {voting_type} ballot {ballot!r}: {error.errors}") from None
+
+    return read
 
 
 def _decided(
@@ -154,11 +151,8 @@ def tally(
         if voter.subject_id in powers:
             raise ValueError(f"duplicate snapshot member {voter.subject_id!r}")
         powers[voter.subject_id] = as_decimal(voter.power)
-    counted = {
-        subject: _preferences(voting_type, options, ballot)
-        for subject, ballot in ballots.items()
-        if subject in powers
-    }
+    read = _reader(voting_type, options)
+    counted = {subject: read(ballot) for subject, ballot in ballots.items() if subject in powers}
     if model == "delegated":
         carried = carried_power(powers, {v.subject_id: v.delegate_id for v in voters}, counted)
         weights, n, total_weight = carried.weights, carried.counted, exact_sum(powers.values())

@@ -23,16 +23,18 @@ def scores(*rounds):
     return [r.scores for r in rounds]
 
 
-# v1 4 x [a, b]; v2 3 x [b, c]; v3 2 x [c, b]; v4 1 x [d, c]: P = 10.
+# Options a, c, b, d. v1 4 x [a, b]; v2 3 x [b, c]; v3 2 x [c, b]; v4 1 x [d, c]: P = 10.
 #   round 1: a 4, b 3, c 2, d 1 - no majority (> 5); d is lowest and eliminated
 #   round 2: a 4, b 3, c 3 - b and c tie for lowest; c had less in round 1 (2 < 3): c eliminated
+#            (by position alone b, the later option, would have gone)
 #   round 3: a 4, b 5, 1 exhausted (v4's d and c are both out); 5 * 2 > 9: b wins with 5
 CLASSIC = [SnapshotVoter("v1", D(4)), SnapshotVoter("v2", D(3)), SnapshotVoter("v3", D(2)), SnapshotVoter("v4", D(1))]
 CLASSIC_RANKINGS = {"v1": "ab", "v2": "bc", "v3": "cb", "v4": "dc"}
+CLASSIC_OPTIONS = ["a", "c", "b", "d"]
 
 
 def test_each_round_counts_a_ballot_for_its_highest_ranked_option_still_standing():
-    result = ranked("weighted", CLASSIC, CLASSIC_RANKINGS)
+    result = ranked("weighted", CLASSIC, CLASSIC_RANKINGS, options=CLASSIC_OPTIONS)
     assert result.rounds == (
         RunoffRound({"a": D(4), "b": D(3), "c": D(2), "d": D(1)}, D(0), "d"),
         RunoffRound({"a": D(4), "b": D(3), "c": D(3)}, D(0), "c"),
@@ -63,8 +65,8 @@ def test_exactly_half_is_no_majority():
 
 def test_passed_iff_winners_final_score_times_100_at_least_t_times_p():
     # The classic winner b ends with 5 of P = 10 (1 exhausted): 500 >= 50 * 10 passes, 51 % does not.
-    assert ranked("weighted", CLASSIC, CLASSIC_RANKINGS, t="50").outcome == "passed"
-    assert ranked("weighted", CLASSIC, CLASSIC_RANKINGS, t="51").outcome == "rejected"
+    assert ranked("weighted", CLASSIC, CLASSIC_RANKINGS, options=CLASSIC_OPTIONS, t="50").outcome == "passed"
+    assert ranked("weighted", CLASSIC, CLASSIC_RANKINGS, options=CLASSIC_OPTIONS, t="51").outcome == "rejected"
 
 
 def test_tie_for_lowest_in_the_first_round_eliminates_the_later_option():
@@ -77,13 +79,14 @@ def test_tie_for_lowest_in_the_first_round_eliminates_the_later_option():
 
 
 def test_ties_at_every_step_previous_round_first_then_later_position():
-    # p 3 [a]; q 2 [b]; r 2 [c, b]; s 1 [d, a]
+    # Options b, a, c, d. p 3 [a]; q 2 [b]; r 2 [c, b]; s 1 [d, a]
     #   round 1: a 3, b 2, c 2, d 1 -> d (lowest alone)
     #   round 2: a 4, b 2, c 2 -> b and c tie, and tied in round 1: c, the later option
-    #   round 3: a 4, b 4 -> a and b tie for lowest; b had less in round 2 (2 < 4): b
+    #   round 3: a 4, b 4 -> a and b tie for lowest; b had less in round 2 (2 < 4): b, although
+    #            a is the later option
     #   round 4: a 4 with 4 exhausted: 8 > 4, a wins
     voters = [SnapshotVoter("p", D(3)), SnapshotVoter("q", D(2)), SnapshotVoter("r", D(2)), SnapshotVoter("s", D(1))]
-    result = ranked("weighted", voters, {"p": "a", "q": "b", "r": "cb", "s": "da"})
+    result = ranked("weighted", voters, {"p": "a", "q": "b", "r": "cb", "s": "da"}, options=["b", "a", "c", "d"])
     assert scores(*result.rounds) == [
         {"a": 3, "b": 2, "c": 2, "d": 1}, {"a": 4, "b": 2, "c": 2}, {"a": 4, "b": 4}, {"a": 4},
     ]
@@ -162,7 +165,7 @@ def test_simple_and_quadratic_weights():
 
 
 def test_ranked_result_json_lists_every_round_and_round_trips():
-    result = ranked("weighted", CLASSIC, CLASSIC_RANKINGS)
+    result = ranked("weighted", CLASSIC, CLASSIC_RANKINGS, options=CLASSIC_OPTIONS)
     body = result.to_json()
     assert (body["voting_type"], body["winner"], body["early"]) == ("ranked_choice", "b", False)
     assert "yes" not in body and "no" not in body
