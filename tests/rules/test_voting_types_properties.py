@@ -148,7 +148,7 @@ def test_one_option_standing_wins_iff_it_carries_weight(option, weights):
     assert (result.winner == option) == (exact_sum(weights) > 0)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(elections(voting_types=("single_choice",)), st.sampled_from(MODELS))
 def test_approval_of_one_option_and_first_round_of_a_runoff_are_single_choice(election, model):
     _, options, voters, ballots = election
@@ -162,7 +162,7 @@ def test_approval_of_one_option_and_first_round_of_a_runoff_are_single_choice(el
     assert ranked.options == single.options
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(elections(voting_types=("ranked_choice",)), st.sampled_from(MODELS))
 def test_the_first_round_counts_first_choices(election, model):
     _, options, voters, ballots = election
@@ -195,7 +195,7 @@ def test_the_basic_type_gives_exactly_what_the_5_3_tally_gives(voters, choices, 
     )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(elections(), st.sampled_from(MODELS), st.randoms(use_true_random=False))
 def test_result_does_not_depend_on_order_of_voters_or_ballots_and_round_trips(election, model, rnd):
     voting_type, options, voters, ballots = election
@@ -207,7 +207,7 @@ def test_result_does_not_depend_on_order_of_voters_or_ballots_and_round_trips(el
     assert TallyResult.from_json(result.to_json()) == result
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(snapshots(), st.data(), st.sampled_from(EARLY_PASS_MODELS),
        st.decimals(min_value=0, max_value=100, places=2), st.decimals(min_value=0, max_value=100, places=2))
 def test_an_early_pass_is_never_undone_by_the_ballots_still_to_come(voters, data, model, q, t):
