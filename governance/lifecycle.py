@@ -11,7 +11,7 @@ already happened is a no-op, detected with `already_done` before calling `transi
 from datetime import datetime, timedelta
 
 from governance.errors import InvalidState, ValidationFailed
-from governance.tally import OUTCOMES
+from governance.result import OUTCOMES
 
 STATUSES = ("draft", "active", "passed", "rejected", "expired", "executed", "canceled")
 # 'close' is the API's name for a manual finalize.

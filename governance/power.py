@@ -69,6 +69,13 @@ def ratio(numerator: Decimal, denominator: Decimal) -> Decimal:
     return quantize(Decimal(scaled).scaleb(-8, context=EXACT.copy()))
 
 
+def reaches_quorum(cast: Decimal, total_weight: Decimal, quorum_percent: Decimal) -> bool:
+    """Quorum (SPEC 5.3, 5.6): cast * 100 >= q * W and W > 0, compared exactly; `cast` counts
+    every counted ballot's weight, abstentions included."""
+    with localcontext(EXACT):
+        return total_weight > 0 and cast * 100 >= quorum_percent * total_weight
+
+
 def model_weight(model: str, power: Decimal) -> Decimal:
     """The weight of a member with base `power` under `model` (SPEC 5.3).
 
