@@ -30,6 +30,10 @@ class Settings:
     rate_limit_per_minute: int
     job_requeue_after_seconds: int
     reward_reconcile_after_seconds: int
+    # Ed25519 service key (issue 13): PKCS#8 PEM; unset -> one generated once under data_dir.
+    signing_key: str | None = None
+    # Public keys (PEM, concatenated) of earlier service keys, still published after a rotation.
+    signing_previous_keys: str | None = None
 
     @property
     def sqlalchemy_url(self) -> str:
@@ -62,6 +66,8 @@ def get_settings() -> Settings:
         # A job still queued (or running with no transaction on it) this long is sent again.
         job_requeue_after_seconds=_int("JOB_REQUEUE_AFTER_SECONDS", 30),
         reward_reconcile_after_seconds=_int("REWARD_RECONCILE_AFTER_SECONDS", 120),
+        signing_key=env.get("SIGNING_KEY") or None,
+        signing_previous_keys=env.get("SIGNING_PREVIOUS_KEYS") or None,
     )
 
 
