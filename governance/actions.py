@@ -9,11 +9,11 @@ import re
 from decimal import Decimal
 
 from governance.errors import ValidationFailed
-from governance.power import MODELS, as_decimal, decimal_text
+from governance.power import as_decimal, decimal_text
+from governance.vocabulary import GOVERNANCE_MODELS, SUBJECT_TYPES
 
 ACTION_TYPES = ("treasury_transfer", "add_member", "remove_member", "set_role", "update_dao")
 MAX_ACTIONS = 50
-SUBJECT_TYPES = ("user", "agent")
 TOKEN_SYMBOL = re.compile(r"^[A-Z0-9]{1,16}$")
 _MAX_DECIMAL = Decimal(10) ** 22  # numeric(30,8)
 _DAO_FIELDS = (
@@ -134,8 +134,8 @@ def _update_dao(errors, p, a):
                 errors.add(k, "must be an integer > 0")
             out[key] = value
         elif key == "governance_model":
-            if value not in MODELS:
-                errors.add(k, f"must be one of: {', '.join(MODELS)}")
+            if value not in GOVERNANCE_MODELS:
+                errors.add(k, f"must be one of: {', '.join(GOVERNANCE_MODELS)}")
             out[key] = value
         else:
             description = key == "description"

@@ -12,8 +12,7 @@ from decimal import Decimal
 from typing import Mapping
 
 from governance.power import as_decimal, exact_sum
-
-CHOICES = ("yes", "no", "abstain")
+from governance.vocabulary import VOTE_CHOICES
 
 
 @dataclass(frozen=True)
@@ -89,7 +88,7 @@ def resolve_delegation(
     Raises ValueError for a negative power or an unknown choice of a snapshot member.
     """
     for subject, choice in direct.items():
-        if subject in powers and choice not in CHOICES:
+        if subject in powers and choice not in VOTE_CHOICES:
             raise ValueError(f"unknown choice {choice!r} for {subject!r}")
     buckets: dict[str, list[Decimal]] = {"yes": [], "no": [], "abstain": [], "uncast": []}
     counted = 0

@@ -11,9 +11,8 @@ already happened is a no-op, detected with `already_done` before calling `transi
 from datetime import datetime, timedelta
 
 from governance.errors import InvalidState, ValidationFailed
-from governance.tally import OUTCOMES
+from governance.vocabulary import OUTCOMES, PROPOSAL_STATUSES
 
-STATUSES = ("draft", "active", "passed", "rejected", "expired", "executed", "canceled")
 # 'close' is the API's name for a manual finalize.
 ACTIONS = ("activate", "finalize", "close", "execute", "cancel")
 
@@ -35,7 +34,7 @@ _TO = {"activate": "active", "execute": "executed", "cancel": "canceled"}
 
 
 def _check(status: str, action: str) -> None:
-    if status not in STATUSES:
+    if status not in PROPOSAL_STATUSES:
         raise ValueError(f"unknown proposal status {status!r}")
     if action not in ACTIONS:
         raise ValueError(f"unknown proposal action {action!r}")

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from typing import Mapping, Sequence
 
-from governance.delegation import CHOICES, resolve_delegation
-from governance.power import EXACT, MODELS, as_decimal, decimal_text, exact_sum, model_weight, ratio
+from governance.delegation import resolve_delegation
+from governance.power import EXACT, as_decimal, decimal_text, exact_sum, model_weight, ratio
+from governance.vocabulary import GOVERNANCE_MODELS, VOTE_CHOICES
 
-OUTCOMES = ("passed", "rejected", "expired")
 _DECIMAL_FIELDS = (
     "quorum_percent", "pass_threshold_percent", "total_weight", "yes", "no", "abstain",
     "participation",
@@ -89,7 +89,7 @@ def decide(
     else rejected. Comparisons are on exact sums; participation and support are rounded half-even
     to 8 places. Raises ValueError for an unknown model or negative figures.
     """
-    if model not in MODELS:
+    if model not in GOVERNANCE_MODELS:
         raise ValueError(f"unknown governance model {model!r}")
     q, t = as_decimal(quorum_percent), as_decimal(pass_threshold_percent)
     w, yes, no, abstain = (as_decimal(v) for v in (total_weight, yes, no, abstain))
@@ -137,7 +137,7 @@ def tally(
     Ballots of subjects outside the snapshot are ignored. Raises ValueError for a duplicate
     snapshot member, an unknown choice or model.
     """
-    if model not in MODELS:
+    if model not in GOVERNANCE_MODELS:
         raise ValueError(f"unknown governance model {model!r}")
     powers: dict[str, Decimal] = {}
     for voter in voters:
@@ -154,11 +154,11 @@ def tally(
         )
 
     weights = {subject: model_weight(model, power) for subject, power in powers.items()}
-    cast: dict[str, list[Decimal]] = {choice: [] for choice in CHOICES}
+    cast: dict[str, list[Decimal]] = {choice: [] for choice in VOTE_CHOICES}
     for subject, choice in ballots.items():
         if subject not in weights:
             continue
-        if choice not in CHOICES:
+        if choice not in VOTE_CHOICES:
             raise ValueError(f"unknown choice {choice!r} for {subject!r}")
         cast[choice].append(weights[subject])
     return decide(

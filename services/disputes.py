@@ -17,14 +17,13 @@ import uuid
 from sqlalchemy import or_, select
 
 from services.access import access_for
-from governance.disputes import dispute_transition
+from governance.disputes import OPEN_STATUSES, dispute_transition
 from governance.errors import Forbidden, NotFound, ValidationFailed
 from infra.clock import utc_text, utcnow
 from services.outbox import record_event
 from models import Dao, DaoMember, Dispute
 
 MAX_EVIDENCE = 200
-OPEN_STATUSES = ("open", "under_review")
 
 
 def dao_slug_of(dispute: Dispute) -> str | None:

@@ -7,13 +7,13 @@ import pytest
 from governance.errors import InvalidState, ValidationFailed
 from governance.lifecycle import (
     ACTIONS,
-    STATUSES,
     activation_window,
     already_done,
     ensure_allowed,
     transition,
     vote_window_open,
 )
+from governance.vocabulary import PROPOSAL_STATUSES
 
 ALLOWED = {
     ("draft", "activate"): "active",
@@ -30,7 +30,7 @@ DONE = {
 T0 = datetime(2025, 1, 1, tzinfo=timezone.utc)
 
 
-@pytest.mark.parametrize("status", STATUSES)
+@pytest.mark.parametrize("status", PROPOSAL_STATUSES)
 @pytest.mark.parametrize("action", [a for a in ACTIONS if a not in ("finalize", "close")])
 def test_every_non_finalize_pair(status, action):
     if (status, action) in ALLOWED:
@@ -40,7 +40,7 @@ def test_every_non_finalize_pair(status, action):
             transition(status, action)
 
 
-@pytest.mark.parametrize("status", STATUSES)
+@pytest.mark.parametrize("status", PROPOSAL_STATUSES)
 @pytest.mark.parametrize("action", ["finalize", "close"])
 @pytest.mark.parametrize("outcome", ["passed", "rejected", "expired"])
 def test_every_finalize_pair(status, action, outcome):
@@ -51,13 +51,13 @@ def test_every_finalize_pair(status, action, outcome):
             transition(status, action, outcome)
 
 
-@pytest.mark.parametrize("status", STATUSES)
+@pytest.mark.parametrize("status", PROPOSAL_STATUSES)
 @pytest.mark.parametrize("action", ACTIONS)
 def test_already_done_for_every_pair(status, action):
     assert already_done(status, action) == ((status, action) in DONE)
 
 
-@pytest.mark.parametrize("status", STATUSES)
+@pytest.mark.parametrize("status", PROPOSAL_STATUSES)
 @pytest.mark.parametrize("action", ACTIONS)
 def test_a_pair_is_never_both_allowed_and_already_done(status, action):
     if already_done(status, action):
@@ -110,7 +110,7 @@ def test_vote_window_includes_start_and_excludes_end():
     assert not vote_window_open(start, None, end)
 
 
-@pytest.mark.parametrize("status", STATUSES)
+@pytest.mark.parametrize("status", PROPOSAL_STATUSES)
 @pytest.mark.parametrize("action", ACTIONS)
 def test_ensure_allowed_agrees_with_transition(status, action):
     allowed = status == "active" if action in ("finalize", "close") else (status, action) in ALLOWED
