@@ -13,13 +13,13 @@ from api.pagination import listing
 from api.schemas.members import (
     MemberAddSchema, MemberListQuerySchema, MemberPageSchema, MemberSchema, MemberUpdateSchema,
 )
+from governance.authority import require_within
 from models import DaoMember, DaoRoleAssignment
 from infra.db import transaction
+from services.entitlements import granted_by
 from services.members import (
     add_member, find_member, get_member, remove_member, roles_held, update_member,
 )
-from governance.authority import require_within
-from services.entitlements import granted_by
 from services.roles import require_role
 
 def members_data(session, dao, members) -> list[dict]:

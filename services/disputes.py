@@ -17,10 +17,10 @@ import uuid
 from sqlalchemy import or_, select
 
 from governance.authority import moderates
-from services.access import access_for, moderates_in
 from governance.disputes import OPEN_STATUSES, dispute_transition
 from governance.errors import Forbidden, NotFound, ValidationFailed
 from infra.clock import utc_text, utcnow
+from services.access import access_for, moderates_in
 from services.outbox import record_event
 from models import Dao, DaoMember, Dispute
 
