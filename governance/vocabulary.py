@@ -49,6 +49,8 @@ TX_TYPES = (
 )
 
 JOB_STATUSES = ("queued", "running", "succeeded", "failed")
+# A job not finished yet: waiting for a worker, or held by one.
+UNFINISHED_JOB_STATUSES = ("queued", "running")
 
 # Events published on dao.<slug>.<type>, and those published on their own type (SPEC 6).
 DAO_EVENT_TYPES = frozenset(
