@@ -8,9 +8,8 @@ from dataclasses import dataclass
 
 import jwt
 
+from governance.vocabulary import SUBJECT_TYPES
 from infra.config import get_settings
-
-SUBJECT_TYPES = ("user", "agent")
 
 
 class AuthError(Exception):

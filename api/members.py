@@ -1,7 +1,7 @@
 """Member routes (SPEC 8.3): list, add, read, change role/power/status, remove (status `left`).
 
 Managing a member needs can_manage_members and, against escalation, every entitlement the member's
-roles and the role given grant (services.roles.require_within). A member may remove itself (leave).
+roles and the role given grant (governance.authority.require_within). A member may remove itself (leave).
 """
 
 from flask import Blueprint, g
@@ -13,12 +13,14 @@ from api.pagination import listing
 from api.schemas.members import (
     MemberAddSchema, MemberListQuerySchema, MemberPageSchema, MemberSchema, MemberUpdateSchema,
 )
+from governance.authority import require_within
 from models import DaoMember, DaoRoleAssignment
 from infra.db import transaction
+from services.entitlements import granted_by
 from services.members import (
     add_member, find_member, get_member, remove_member, roles_held, update_member,
 )
-from services.roles import require_role, require_within, roles_grant
+from services.roles import require_role
 
 def members_data(session, dao, members) -> list[dict]:
     """Members as the API shows them, each with `roles` (every role held)."""
@@ -62,7 +64,7 @@ def _may_manage(session, access, member: DaoMember | None, role: str | None = No
     codes = roles_held(session, access.dao, [member])[member.subject_id] if member is not None else []
     if role is not None:
         codes.append(require_role(session, access.dao, role).code)
-    require_within(access.entitlements, roles_grant(session, access.dao, codes))
+    require_within(access.entitlements, granted_by(session, access.dao, codes))
 
 
 @bp.post("")

@@ -21,7 +21,8 @@ from api.schemas.proposals import (
     ProposalPageSchema, ProposalSchema, TallyQuerySchema, TallySchema,
 )
 from governance.errors import Forbidden, InvalidState
-from governance.lifecycle import activation_window, already_done, ensure_allowed
+from governance.authority import require_transition_right
+from governance.lifecycle import check_request
 from models import Proposal
 from infra.db import transaction
 from infra.db import db_now
@@ -115,26 +116,15 @@ def get_tally(slug: str, pslug: str, query: dict):
         return current_tally(session, proposal, model).to_json()
 
 
-def _authorize(access, proposal: Proposal, action: str) -> None:
-    if access.has("can_manage_proposals"):
-        return
-    author = proposal.created_by == g.principal.subject_id and access.has("can_create_proposals")
-    if action in ("activate", "cancel") and author:
-        return
-    raise Forbidden(f"{action} needs can_manage_proposals" + (" or the author" if action in ("activate", "cancel") else ""))
-
-
 def _transition(slug: str, pslug: str, action: str):
     with transaction() as session:
         access = dao_access(session, slug, g.principal, None)
         require_active(access.dao)
         proposal = load_proposal(session, access.dao, pslug)
-        _authorize(access, proposal, action)
-        if not already_done(proposal.status, action):
-            ensure_allowed(proposal.status, action)
-            if action == "activate":  # a window that cannot open is a 422 now, not a failed job
-                activation_window(db_now(session), proposal.start_at, proposal.end_at,
-                                  access.dao.voting_period_seconds)
+        require_transition_right(action, access.entitlements, proposal.created_by == g.principal.subject_id)
+        # A transition that cannot happen is a 409 or 422 now, not a failed job.
+        check_request(proposal.status, action, now=db_now(session), start_at=proposal.start_at,
+                      end_at=proposal.end_at, voting_period_seconds=access.dao.voting_period_seconds)
         job = enqueue(
             session, _TASKS[action],
             {"dao_slug": slug, "proposal_id": str(proposal.id), "proposal_slug": proposal.slug},

@@ -13,7 +13,8 @@ from api.schemas.timebank import (
     TimeAccountSchema, TimeAdjustmentSchema, TimeDepositSchema, TimeTransactionPageSchema,
     TimeTransactionSchema, TimeTransferSchema,
 )
-from governance.errors import Forbidden, ValidationFailed
+from governance.errors import Forbidden
+from governance.ledger import require_two_parties
 from models import TimeCreditTransaction
 from infra.db import transaction
 from services.timebank import check_depositor, find_account
@@ -56,8 +57,7 @@ def list_transactions(query: dict):
 @endpoint(summary="Transfer credits from the caller to another subject", body=TimeTransferSchema,
           responses=JOB_RESPONSES, asynchronous=True, tags=["timebank"])
 def post_transfer(body: dict):
-    if body["to_subject_id"] == g.principal.subject_id:
-        raise ValidationFailed("cannot transfer to oneself", errors={"to_subject_id": ["must not be the caller"]})
+    require_two_parties(g.principal.subject_id, body["to_subject_id"])
     return submit(transfer_time_credits, {**body, "amount": str(body["amount"])})
 
 

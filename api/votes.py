@@ -17,8 +17,7 @@ from api.jobs import enqueue, job_response
 from api.pagination import listing
 from api.schemas.jobs import JobSchema
 from api.schemas.proposals import VoteCreateSchema, VoteListQuerySchema, VotePageSchema, VoteSchema
-from governance.errors import NotEligible, VotingClosed
-from governance.lifecycle import vote_window_open
+from governance.ballot_policy import admit_ballot
 from models import Vote
 from infra.db import transaction
 from infra.db import db_now
@@ -52,10 +51,8 @@ def post_vote(slug: str, pslug: str, body: dict):
         dao = dao_access(session, slug, principal, None).dao
         require_active(dao)
         proposal = load_proposal(session, dao, pslug, lock="key_share")
-        if proposal.status != "active" or not vote_window_open(db_now(session), proposal.start_at, proposal.end_at):
-            raise VotingClosed(f"voting is not open (the proposal is {proposal.status})")
-        if not in_snapshot(session, proposal, principal.subject_id):
-            raise NotEligible("not in this proposal's eligibility snapshot")
+        admit_ballot(proposal.status, db_now(session), proposal.start_at, proposal.end_at,
+                     in_snapshot(session, proposal, principal.subject_id))
         job = enqueue(
             session, cast_vote, {"choice": body["choice"], "proposal_slug": proposal.slug, "dao_slug": slug},
             target_id=proposal.id,

@@ -21,8 +21,8 @@ from datetime import datetime, timedelta
 
 from bench._data import dao_with_voters
 from bench._stack import CpuMeter, bench_stack, machine, report, verdict
+from governance.vocabulary import GOVERNANCE_MODELS
 
-MODELS = ("simple", "weighted", "quadratic", "delegated")
 SNAPSHOT, VOTES = 5, 3
 
 
@@ -37,7 +37,7 @@ def load(conn, dao, n: int) -> None:
                   (%(models)s::text[])[1 + i %% 4], 20, 50, true,
                   now() - interval '1 hour', now() + interval '1 day', now() - interval '1 hour'
            FROM generate_series(0, %(n)s - 1) AS i""",
-        {"dao": dao.id, "owner": dao.owner_subject_id, "models": list(MODELS), "n": n},
+        {"dao": dao.id, "owner": dao.owner_subject_id, "models": list(GOVERNANCE_MODELS), "n": n},
     )
     conn.execute(
         """INSERT INTO proposal_voters (id, proposal_id, subject_id, subject_type, power, weight, delegate_id)

@@ -29,9 +29,9 @@ import requests
 
 from bench._data import active_proposal, dao_with_voters, voter
 from bench._stack import CpuMeter, bench_stack, machine, report, verdict
+from governance.vocabulary import VOTE_CHOICES
 
 TARGET = 0.70
-CHOICES = ("yes", "no", "abstain")
 
 
 def node_name(worker) -> str:
@@ -59,7 +59,7 @@ def post_votes(api: str, dao, proposal, voters: range, clients: int) -> tuple[fl
     def one(i: int) -> None:
         if not hasattr(local, "session"):
             local.session = requests.Session()
-        response = local.session.post(url, json={"choice": CHOICES[i % 3]}, headers={"Authorization": f"Bearer {tokens[i]}"}, timeout=60)
+        response = local.session.post(url, json={"choice": VOTE_CHOICES[i % 3]}, headers={"Authorization": f"Bearer {tokens[i]}"}, timeout=60)
         with lock:
             statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
 

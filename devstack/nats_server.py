@@ -5,7 +5,6 @@ for ports, logs and leftovers)."""
 from __future__ import annotations
 
 import json
-import os
 import socket
 import sys
 from pathlib import Path

@@ -9,10 +9,10 @@ import re
 
 from governance.errors import ValidationFailed
 from governance.validation import FieldErrors, bounded_decimal, setting_value
+from governance.vocabulary import SUBJECT_TYPES
 
 ACTION_TYPES = ("treasury_transfer", "add_member", "remove_member", "set_role", "update_dao")
 MAX_ACTIONS = 50
-SUBJECT_TYPES = ("user", "agent")
 TOKEN_SYMBOL = re.compile(r"^[A-Z0-9]{1,16}$")
 _DAO_FIELDS = (
     "quorum_percent", "pass_threshold_percent", "voting_period_seconds", "governance_model",

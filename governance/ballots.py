@@ -14,7 +14,7 @@ type, an unknown option, a repeat or an empty list are refused.
 from typing import Mapping, Sequence
 
 from governance.errors import ValidationFailed
-from governance.vocabulary import ABSTAIN, BASIC_CHOICES, VOTING_TYPES
+from governance.vocabulary import ABSTAIN, VOTE_CHOICES, VOTING_TYPES
 
 MIN_OPTIONS, MAX_OPTIONS = 2, 20
 MAX_LABEL = 100
@@ -118,7 +118,7 @@ def validate_ballot(voting_type: str, options: Sequence[str], ballot) -> dict:
         raise ValidationFailed("invalid ballot", errors={field: ["missing required field"]})
     value = ballot[field]
     if field == "choice":
-        allowed = BASIC_CHOICES if voting_type == "basic" else (*options, ABSTAIN)
+        allowed = VOTE_CHOICES if voting_type == "basic" else (*options, ABSTAIN)
         if not isinstance(value, str) or value not in allowed:
             what = "choice" if voting_type == "basic" else "option"
             raise ValidationFailed("invalid ballot", errors={"choice": [f"unknown {what} {value!r}"]})

@@ -12,7 +12,7 @@ from decimal import Decimal, localcontext
 from typing import Container, Iterable, Mapping
 
 from governance.power import EXACT, as_decimal, exact_sum
-from governance.vocabulary import BASIC_CHOICES as CHOICES, PROPOSAL_TYPES
+from governance.vocabulary import PROPOSAL_TYPES, VOTE_CHOICES
 
 
 @dataclass(frozen=True)
@@ -131,10 +131,10 @@ def resolve_delegation(
     Raises ValueError for a negative power or an unknown choice of a snapshot member.
     """
     for subject, choice in direct.items():
-        if subject in powers and choice not in CHOICES:
+        if subject in powers and choice not in VOTE_CHOICES:
             raise ValueError(f"unknown choice {choice!r} for {subject!r}")
     carried = carried_power(powers, delegates, direct)
-    buckets: dict[str, list[Decimal]] = {choice: [] for choice in CHOICES}
+    buckets: dict[str, list[Decimal]] = {choice: [] for choice in VOTE_CHOICES}
     for voter, weight in carried.weights.items():
         buckets[direct[voter]].append(weight)
     return DelegatedTotals(

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Mapping
 
-from governance.power import MODELS, as_decimal, decimal_text, ratio, reaches_quorum
+from governance.power import as_decimal, decimal_text, ratio, reaches_quorum
+from governance.vocabulary import GOVERNANCE_MODELS
 
-OUTCOMES = ("passed", "rejected", "expired")
 _COMMON_DECIMALS = ("quorum_percent", "pass_threshold_percent", "total_weight")
 
 
@@ -151,7 +151,7 @@ def settle(
     `figures` are the type's own fields (yes, no, support; or voting_type, options, winner,
     rounds). Raises ValueError for an unknown model, negative figures or abstain > cast.
     """
-    if model not in MODELS:
+    if model not in GOVERNANCE_MODELS:
         raise ValueError(f"unknown governance model {model!r}")
     if min(quorum_percent, pass_threshold_percent, total_weight, abstain) < 0 or abstain > cast or voters < 0:
         raise ValueError("tally figures must be >= 0, abstain <= cast")

@@ -1,10 +1,13 @@
-"""Rules per proposal type and the effective settings of a proposal (SPEC 5.6).
+"""The settings a proposal is decided by, frozen at activation (SPEC 5.1, 5.6): later changes to
+its DAO do not affect it.
 
 A DAO may hold `type_rules`: for any proposal type, any of the five settings below. The
 effective value of each is the proposal's override, else the DAO's type rule for the proposal's
-type, else the DAO's setting; it is frozen on the proposal at activation.
+type, else the DAO's setting. Whether a vote may be changed is the DAO's setting alone.
 """
 
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, Mapping
 
 from governance.errors import ValidationFailed
@@ -55,22 +58,35 @@ def validate_type_rules(type_rules) -> dict[str, dict[str, Any]]:
     return normalized
 
 
+@dataclass(frozen=True)
+class EffectiveSettings:
+    """The settings stored on the proposal at activation (its `effective_*` columns)."""
+
+    governance_model: str
+    quorum_percent: Decimal
+    pass_threshold_percent: Decimal
+    voting_period_seconds: int
+    voting_type: str
+    ballot_secrecy: str
+    allow_vote_change: bool
+
+
 def effective_settings(
     dao: Mapping[str, Any],
     type_rules: Mapping[str, Mapping[str, Any]] | None,
     proposal_type: str,
     overrides: Mapping[str, Any] | None = None,
-) -> dict[str, Any]:
+) -> EffectiveSettings:
     """The settings a proposal of `proposal_type` is decided under, to freeze at activation.
 
     `dao`: the DAO's settings by name (quorum_percent, pass_threshold_percent,
-    voting_period_seconds, governance_model; voting_type defaults to basic, ballot_secrecy to
-    public); `type_rules`: as `validate_type_rules` returns it; `overrides`: the proposal's own
+    voting_period_seconds, governance_model, allow_vote_change; voting_type defaults to basic,
+    ballot_secrecy to public); `type_rules`: as `validate_type_rules` returns it; `overrides`: the proposal's own
     values by setting name (the caller maps `governance_model_override` to governance_model,
     `quorum_percent_override` to quorum_percent, `pass_threshold_override` to
     pass_threshold_percent, its `voting_type` and `ballot_secrecy`); None or an absent key means
-    not set. Returns the five TYPE_RULE_SETTINGS and ballot_secrecy (which has no type rule),
-    percentages as Decimal. Raises ValueError for an unknown proposal type or ballot secrecy
+    not set. Returns the five TYPE_RULE_SETTINGS, ballot_secrecy (which has no type rule) and
+    allow_vote_change (the DAO's: a proposal cannot override it), percentages as Decimal. Raises ValueError for an unknown proposal type or ballot secrecy
     and KeyError for a DAO setting missing from `dao`.
     """
     if proposal_type not in PROPOSAL_TYPES:
@@ -92,5 +108,5 @@ def effective_settings(
         effective[name] = as_decimal(value) if name in _DECIMALS else value
     if effective["ballot_secrecy"] not in BALLOT_SECRECY:
         raise ValueError(f"unknown ballot secrecy {effective['ballot_secrecy']!r}")
-    return effective
+    return EffectiveSettings(**effective, allow_vote_change=bool(dao["allow_vote_change"]))
 

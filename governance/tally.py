@@ -14,11 +14,11 @@ from typing import Mapping, Sequence
 from governance.ballots import preferences, validate_ballot, validate_options
 from governance.delegation import carried_power
 from governance.errors import ValidationFailed
-from governance.power import EXACT, MODELS, as_decimal, exact_sum, model_weight, ratio
+from governance.power import EXACT, as_decimal, exact_sum, model_weight, ratio
 from governance.result import TallyResult, settle
 from governance.runoff import instant_runoff
 from governance.scores import decide_options, option_scores
-from governance.vocabulary import BASIC_CHOICES, VOTING_TYPES
+from governance.vocabulary import GOVERNANCE_MODELS, VOTE_CHOICES, VOTING_TYPES
 
 Ballot = str | Mapping  # a basic / single_choice choice, or a ballot object (ballots.py)
 Preferences = tuple[str, ...] | None  # what a ballot counts for; None = abstain
@@ -71,7 +71,7 @@ def _reader(voting_type: str, options: Sequence[str]):
     Bare choice strings are looked up in a table made once by `validate_ballot` itself (the
     common case of large basic tallies); ballot objects are validated one by one."""
     bare: dict[str, Preferences] = {}
-    for choice in (*BASIC_CHOICES, *options):
+    for choice in (*VOTE_CHOICES, *options):
         try:
             bare[choice] = preferences(validate_ballot(voting_type, options, {"choice": choice}))
         except ValidationFailed:
@@ -96,10 +96,10 @@ def _decided(
 ) -> TallyResult:
     """The result from every counted ballot's (weight, preferences)."""
     if voting_type == "basic":
-        sums: dict[str, list[Decimal]] = {choice: [] for choice in BASIC_CHOICES}
+        sums: dict[str, list[Decimal]] = {choice: [] for choice in VOTE_CHOICES}
         for weight, prefs in weighted:
             sums["abstain" if prefs is None else prefs[0]].append(weight)
-        return decide(model, q, t, total_weight, *(exact_sum(sums[c]) for c in BASIC_CHOICES), voters)
+        return decide(model, q, t, total_weight, *(exact_sum(sums[c]) for c in VOTE_CHOICES), voters)
     named = [(weight, prefs) for weight, prefs in weighted if prefs is not None]
     figures = dict(
         total_weight=total_weight,
@@ -135,7 +135,7 @@ def tally(
     outside the snapshot are ignored. Raises ValueError for a duplicate snapshot member, an
     invalid ballot of a snapshot member, invalid options, an unknown model or voting type.
     """
-    if model not in MODELS:
+    if model not in GOVERNANCE_MODELS:
         raise ValueError(f"unknown governance model {model!r}")
     if voting_type not in VOTING_TYPES:
         raise ValueError(f"unknown voting type {voting_type!r}")

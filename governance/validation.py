@@ -3,8 +3,8 @@ the DAO settings that actions and type rules may set (with the bounds of the DAO
 
 from decimal import Decimal
 
-from governance.power import MODELS, as_decimal, decimal_text
-from governance.vocabulary import VOTING_TYPES
+from governance.power import as_decimal, decimal_text
+from governance.vocabulary import GOVERNANCE_MODELS, VOTING_TYPES
 
 MAX_DECIMAL = Decimal(10) ** 22  # numeric(30,8)
 VOTING_PERIOD_SECONDS = (60, 31_536_000)  # the DAO field's bounds (one minute to a year)
@@ -44,7 +44,7 @@ def setting_value(errors: FieldErrors, key: str, name: str, value):
 
     quorum_percent, pass_threshold_percent: decimals 0-100, at most 8 places, returned as
     8-place strings; voting_period_seconds: an integer of 60 to 31,536,000; governance_model:
-    one of MODELS; voting_type: one of VOTING_TYPES. Raises ValueError for another `name`.
+    one of GOVERNANCE_MODELS; voting_type: one of VOTING_TYPES. Raises ValueError for another `name`.
     """
     if name in ("quorum_percent", "pass_threshold_percent"):
         return bounded_decimal(errors, key, value, minimum=0, maximum=Decimal(100))
@@ -53,7 +53,7 @@ def setting_value(errors: FieldErrors, key: str, name: str, value):
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             errors.add(key, f"must be an integer of {low} to {high}")
         return value
-    choices = {"governance_model": MODELS, "voting_type": VOTING_TYPES}.get(name)
+    choices = {"governance_model": GOVERNANCE_MODELS, "voting_type": VOTING_TYPES}.get(name)
     if choices is None:
         raise ValueError(f"not a DAO setting: {name!r}")
     if value not in choices:

@@ -8,7 +8,7 @@ from api.schemas.fields import Amount, UtcDateTime
 from api.schemas.pages import page_of
 from api.schemas.treasury import TreasuryItemSchema
 from governance.slugs import SLUG_PATTERN
-from models.dao import DAO_TYPES, GOVERNANCE_MODELS
+from governance.vocabulary import DAO_TYPES, GOVERNANCE_MODELS
 
 SLUG = validate.Regexp(SLUG_PATTERN, error="3-64 characters of a-z, 0-9 and '-'")
 PERCENT = validate.Range(0, 100)

@@ -6,8 +6,8 @@ from api.pagination import PageQuerySchema
 from api.schemas.base import StrictSchema
 from api.schemas.pages import page_of
 from api.schemas.fields import UtcDateTime
-from governance.disputes import RESOLUTIONS
-from models.disputes import DISPUTE_STATUSES, DISPUTE_SUBJECT_TYPES
+from governance.disputes import OPEN_STATUSES, RESOLUTIONS
+from governance.vocabulary import DISPUTE_STATUSES, DISPUTE_SUBJECT_TYPES
 
 SUBJECT_ID = validate.Length(1, 200)
 MAX_ITEM_CHARS = 4000
@@ -63,7 +63,7 @@ class DisputeListQuerySchema(PageQuerySchema):
 
 
 class ModeratorQueueQuerySchema(PageQuerySchema):
-    status = fields.String(load_default=None, validate=validate.OneOf(("open", "under_review")))
+    status = fields.String(load_default=None, validate=validate.OneOf(OPEN_STATUSES))
     assigned = fields.String(load_default=None, validate=validate.OneOf(("me",)))
 
 

@@ -10,7 +10,7 @@ from api.schemas.daos import SUBJECT_ID
 from api.schemas.fields import Amount, UtcDateTime
 from api.schemas.pages import page_of
 from api.schemas.roles import ROLE_CODE
-from models.dao import MEMBER_STATUSES, SUBJECT_TYPES
+from governance.vocabulary import MEMBER_STATUSES, SUBJECT_TYPES
 
 POWER = validate.Range(min=0)
 

@@ -4,7 +4,7 @@ from api.pagination import PageQuerySchema
 from api.schemas.base import StrictSchema
 from api.schemas.pages import page_of
 from api.schemas.fields import UtcDateTime
-from models.disputes import MODERATION_ACTIONS, MODERATION_TARGET_TYPES
+from governance.vocabulary import MODERATION_ACTIONS, MODERATION_TARGET_TYPES
 
 TARGET_TYPE = validate.OneOf(MODERATION_TARGET_TYPES)
 TARGET_ID = validate.Length(1, 200)

@@ -7,8 +7,7 @@ from api.schemas.base import JsonSize, StrictSchema
 from api.schemas.daos import PERCENT, SLUG, not_blank
 from api.schemas.fields import Amount, UtcDateTime
 from api.schemas.pages import page_of
-from models.dao import GOVERNANCE_MODELS
-from models.proposal import PROPOSAL_STATUSES, PROPOSAL_TYPES, VOTE_CHOICES
+from governance.vocabulary import GOVERNANCE_MODELS, PROPOSAL_STATUSES, PROPOSAL_TYPES, VOTE_CHOICES
 
 TITLE = [validate.Length(1, 300), not_blank]
 

@@ -1,16 +1,17 @@
 """SPEC 5.6, rules per proposal type: the precedence of the effective settings and the shape of
 a DAO's `type_rules`."""
 
+from dataclasses import FrozenInstanceError, asdict, replace
 from decimal import Decimal as D
 
 import pytest
 
 from governance.errors import ValidationFailed
-from governance.settings import TYPE_RULE_SETTINGS, effective_settings, validate_type_rules
+from governance.settings import TYPE_RULE_SETTINGS, EffectiveSettings, effective_settings, validate_type_rules
 
 DAO = {
     "quorum_percent": D(20), "pass_threshold_percent": D(50), "voting_period_seconds": 604800,
-    "governance_model": "weighted", "ballot_secrecy": "public",
+    "governance_model": "weighted", "ballot_secrecy": "public", "allow_vote_change": True,
 }
 TREASURY_RULE = {
     "quorum_percent": "40.00000000", "pass_threshold_percent": "66.66666667",
@@ -19,19 +20,18 @@ TREASURY_RULE = {
 
 
 def test_without_overrides_or_rules_the_daos_settings_apply_and_the_type_is_basic():
-    assert effective_settings(DAO, None, "general") == {
-        "quorum_percent": D(20), "pass_threshold_percent": D(50), "voting_period_seconds": 604800,
-        "governance_model": "weighted", "voting_type": "basic", "ballot_secrecy": "public",
-    }
+    assert effective_settings(DAO, None, "general") == EffectiveSettings(
+        quorum_percent=D(20), pass_threshold_percent=D(50), voting_period_seconds=604800,
+        governance_model="weighted", voting_type="basic", ballot_secrecy="public", allow_vote_change=True,
+    )
 
 
 def test_the_type_rule_for_the_proposals_type_wins_over_the_dao():
     effective = effective_settings(DAO, {"treasury": TREASURY_RULE}, "treasury")
-    assert effective == {
-        "quorum_percent": D(40), "pass_threshold_percent": D("66.66666667"),
-        "voting_period_seconds": 1_209_600, "governance_model": "quadratic", "voting_type": "approval",
-        "ballot_secrecy": "public",
-    }
+    assert effective == EffectiveSettings(
+        quorum_percent=D(40), pass_threshold_percent=D("66.66666667"), voting_period_seconds=1_209_600,
+        governance_model="quadratic", voting_type="approval", ballot_secrecy="public", allow_vote_change=True,
+    )
 
 
 def test_a_rule_for_another_type_does_not_apply():
@@ -43,26 +43,44 @@ def test_the_proposals_override_wins_over_the_type_rule(name):
     override = {"quorum_percent": D(5), "pass_threshold_percent": D(90), "governance_model": "simple",
                 "voting_type": "ranked_choice"}[name]
     effective = effective_settings(DAO, {"treasury": TREASURY_RULE}, "treasury", {name: override})
-    assert effective[name] == override
+    assert getattr(effective, name) == override
     others = effective_settings(DAO, {"treasury": TREASURY_RULE}, "treasury")
-    assert {k: v for k, v in effective.items() if k != name} == {k: v for k, v in others.items() if k != name}
+    assert replace(effective, **{name: getattr(others, name)}) == others
 
 
 def test_an_unset_override_falls_through():
     rule = {"treasury": {"quorum_percent": "30"}}
-    assert effective_settings(DAO, rule, "treasury", {"quorum_percent": None})["quorum_percent"] == D(30)
+    assert effective_settings(DAO, rule, "treasury", {"quorum_percent": None}).quorum_percent == D(30)
 
 
 def test_a_partial_rule_falls_back_to_the_dao_for_the_rest():
     effective = effective_settings(DAO, {"treasury": {"governance_model": "delegated"}}, "treasury")
-    assert (effective["governance_model"], effective["quorum_percent"]) == ("delegated", D(20))
+    assert (effective.governance_model, effective.quorum_percent) == ("delegated", D(20))
 
 
 def test_ballot_secrecy_is_the_override_else_the_daos_else_public():
-    assert effective_settings({**DAO, "ballot_secrecy": None}, None, "general")["ballot_secrecy"] == "public"
+    assert effective_settings({**DAO, "ballot_secrecy": None}, None, "general").ballot_secrecy == "public"
     secret = {**DAO, "ballot_secrecy": "secret_until_close"}
-    assert effective_settings(secret, None, "general")["ballot_secrecy"] == "secret_until_close"
-    assert effective_settings(secret, None, "general", {"ballot_secrecy": "public"})["ballot_secrecy"] == "public"
+    assert effective_settings(secret, None, "general").ballot_secrecy == "secret_until_close"
+    assert effective_settings(secret, None, "general", {"ballot_secrecy": "public"}).ballot_secrecy == "public"
+
+
+def test_a_zero_override_is_an_override():
+    frozen = effective_settings(DAO, {"general": {"quorum_percent": "30"}}, "general",
+                                {"quorum_percent": D(0), "pass_threshold_percent": D(0)})
+    assert (frozen.quorum_percent, frozen.pass_threshold_percent) == (D(0), D(0))
+
+
+def test_vote_change_is_the_daos_setting_alone():
+    assert effective_settings({**DAO, "allow_vote_change": False}, None, "general").allow_vote_change is False
+    assert "allow_vote_change" not in TYPE_RULE_SETTINGS
+
+
+def test_the_frozen_settings_cannot_be_changed():
+    frozen = effective_settings(DAO, None, "general")
+    with pytest.raises(FrozenInstanceError):
+        frozen.quorum_percent = D(1)
+    assert set(asdict(frozen)) == {*TYPE_RULE_SETTINGS, "ballot_secrecy", "allow_vote_change"}
 
 
 def test_unknown_proposal_type_missing_dao_setting_and_unknown_secrecy_are_programming_errors():

@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 
 from governance.delegation import resolve_delegation
 from governance.early_pass import EARLY_PASS_MODELS, passes_early
-from governance.power import MODELS, exact_sum, model_weight
+from governance.power import exact_sum, model_weight
+from governance.vocabulary import GOVERNANCE_MODELS as MODELS
 from governance.result import TallyResult
 from governance.runoff import instant_runoff
 from governance.tally import SnapshotVoter, decide, tally
