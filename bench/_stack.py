@@ -80,10 +80,14 @@ class Bench:
         beat.wait_for_log("beat: Starting", timeout=60)
         return beat
 
-    def api(self) -> str:
-        """The API under gunicorn (api/gunicorn_conf.py) on a free port; returns its base URL."""
+    def api(self, app: str | None = None, name: str = "api", **env) -> str:
+        """The API under gunicorn (api/gunicorn_conf.py) on a free port; returns its base URL.
+        `app` replaces the application (a gunicorn app spec) under the same settings."""
         port = find_free_port()
-        api = self._start("api", processes.api_command(sys.executable), API_HOST="127.0.0.1", API_PORT=port)
+        command = processes.api_command(sys.executable)
+        if app:
+            command[-1] = app
+        api = self._start(name, command, API_HOST="127.0.0.1", API_PORT=port, **env)
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -188,6 +192,21 @@ def tree_cpu(pid: int, *, children: bool = True) -> float:
             times = proc.cpu_times()
             total += times.user + times.system
     return total
+
+
+def wait_idle(pid: int, timeout: float = 300, window: float = 0.5, cores: float = 0.05) -> float:
+    """Wait until a process group uses less than `cores` CPU over `window` seconds (its work is
+    done, whatever it consists of); return the monotonic time that quiet window began."""
+    deadline = time.monotonic() + timeout
+    t0, before = time.monotonic(), tree_cpu(pid)
+    while True:
+        time.sleep(window)
+        t1, after = time.monotonic(), tree_cpu(pid)
+        if (after - before) / (t1 - t0) < cores:
+            return t0
+        if t1 > deadline:
+            raise TimeoutError(f"process {pid} still busy after {timeout}s")
+        t0, before = t1, after
 
 
 class CpuMeter:
