@@ -17,6 +17,7 @@ import contextlib
 import os
 import platform
 import signal
+import socket
 import statistics
 import sys
 import tempfile
@@ -98,6 +99,17 @@ class Bench:
                 raise RuntimeError(f"the API exited:\n{api.log()[-4000:]}")
             time.sleep(0.2)
         raise TimeoutError(f"the API did not answer /healthz:\n{api.log()[-4000:]}")
+
+    def consume(self, worker: test_stack.Process, on: bool, queues=processes.QUEUES) -> None:
+        """Make `worker` consume `queues` again, or stop consuming them (Celery remote control:
+        its messages wait in the broker meanwhile)."""
+        from worker.app import celery_app
+
+        node = worker.command[worker.command.index("-n") + 1].replace("%h", socket.gethostname())
+        change = celery_app.control.add_consumer if on else celery_app.control.cancel_consumer
+        for queue in queues:
+            if not change(queue, destination=[node], reply=True, timeout=5):
+                raise RuntimeError(f"worker {node} did not answer the consumer change of {queue}")
 
     def stop(self, process: test_stack.Process) -> None:
         process.stop()

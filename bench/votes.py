@@ -33,7 +33,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import socket
 import time
 from pathlib import Path
 
@@ -47,22 +46,6 @@ from bench._stack import CpuMeter, bench_stack, machine, report, verdict, wait_i
 POST_TARGET, E2E_TARGET, DRAIN_TARGET = 0.35, 0.30, 2.50
 VOTE_JOB_KIND = "cast_vote"  # the jobs row of every vote request (SPEC 3, `GET /jobs/<id>`)
 MINIMAL_APP = "bench.minimal_app:create_app()"
-
-
-def node_name(worker) -> str:
-    return worker.command[worker.command.index("-n") + 1].replace("%h", socket.gethostname())
-
-
-def consume(node: str, on: bool) -> None:
-    """Make the worker consume every queue (or none): 'idle' does not depend on which queue
-    the vote path uses."""
-    from devstack.processes import QUEUES
-    from worker.app import celery_app
-
-    change = celery_app.control.add_consumer if on else celery_app.control.cancel_consumer
-    for queue in QUEUES:
-        if not change(queue, destination=[node], reply=True, timeout=5):
-            raise RuntimeError(f"worker {node} did not answer the consumer change of {queue}")
 
 
 def unfinished_votes(conn) -> int:
@@ -108,7 +91,6 @@ def main() -> None:
         api = bench.api(RATE_LIMIT_PER_MINUTE=10**9)
         minimal_url = bench.api(app=MINIMAL_APP, name="minimal")
         worker = bench.worker(include=("bench.noop_tasks",))
-        node = node_name(worker)
         conn = bench.connect()
         dao = dao_with_voters(conn, args.voters)
         warm, idle, busy = (active_proposal(dao) for _ in range(3))
@@ -138,15 +120,17 @@ def main() -> None:
                 done["units"] = done["wrk"].count()
             return done["wrk"]
 
+        # The worker consumes no queue while the work piles up ("idle" whichever queue the vote
+        # path uses), then every queue again.
         def noop_drain(name: str) -> float:
             """N no-op tasks queued while the worker consumes nothing, then drained: tasks/s."""
-            consume(node, False)
+            bench.consume(worker, False)
             redis.set(COUNTER, 0)
             for _ in range(args.tasks):
                 noop.apply_async(queue="votes")
             with phase(name, "task") as done:
                 t0 = time.monotonic()
-                consume(node, True)
+                bench.consume(worker, True)
                 t1 = bench.wait_until(lambda: int(redis.get(COUNTER)) >= args.tasks, timeout=600, what="no-op tasks")
                 done["units"] = args.tasks
             return args.tasks / (t1 - t0)
@@ -170,7 +154,7 @@ def main() -> None:
         noop_before = noop_drain("no-op drain")
 
         # 3, 4. POSTs while the worker is idle, then their drain
-        consume(node, False)
+        bench.consume(worker, False)
         jobs_before = vote_jobs(conn)
         with phase("vote POST, worker idle", "vote") as done:
             idle_post = done["wrk"] = wrk(api, votes_path(dao, idle))
@@ -178,7 +162,7 @@ def main() -> None:
         accepted_idle = vote_jobs(conn) - jobs_before  # wrk stops counting with requests in flight
         with phase("vote drain", "vote") as done:
             t0 = time.monotonic()
-            consume(node, True)
+            bench.consume(worker, True)
             t1 = counted("the idle phase's votes")
             t2 = settled()
             done["units"] = accepted_idle
