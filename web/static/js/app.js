@@ -45,4 +45,6 @@ function App() {
     <main id="main" tabindex="-1" ref=${main}><${Page} route=${route} /></main>`;
 }
 
-render(html`<${App} />`, document.getElementById("app"));
+const root = document.getElementById("app");
+root.textContent = ""; // the "Loading" line of the shell
+render(html`<${App} />`, root);

@@ -24,7 +24,7 @@ function localInput(iso) {
   if (!iso) return "";
   const date = new Date(iso);
   const pad = (n) => String(n).padStart(2, "0");
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
 }
 
 /** The form's values (strings and booleans) for a record the API answered. */
@@ -103,7 +103,7 @@ export function SchemaFields({ schema, values, setValue, errors, idPrefix, label
         return html`<${TextField} key=${name} ...${props} type="number" min=${property.minimum}
           max=${property.maximum} step="1" required=${required} />`;
       case "datetime":
-        return html`<${TextField} key=${name} ...${props} type="datetime-local" />`;
+        return html`<${TextField} key=${name} ...${props} type="datetime-local" step="1" />`;
       case "decimal":
         return html`<${TextField} key=${name} ...${props} inputmode="decimal" />`;
       case "json":
