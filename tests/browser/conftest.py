@@ -28,6 +28,7 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
+EXPECT_TIMEOUT_MS = 20_000  # the machine is shared: a busy worker may take seconds per job
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 360, "height": 740}
 ARTIFACTS = ROOT / ".artifacts" / "browser"
@@ -86,8 +87,9 @@ def caller(site):
 
 @pytest.fixture(scope="session")
 def playwright_driver():
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
     with sync_playwright() as driver:
         yield driver
 
@@ -148,8 +150,8 @@ def open_tab(browser, site):
     contexts = []
 
     def make(viewport=DESKTOP) -> Tab:
-        context = browser.new_context(viewport=viewport, base_url=site.url)
-        context.set_default_timeout(20_000)
+        context = browser.new_context(viewport=viewport, base_url=site.url, timezone_id="UTC")
+        context.set_default_timeout(EXPECT_TIMEOUT_MS)
         contexts.append(context)
         return Tab(context, site.url)
 

@@ -37,7 +37,7 @@ def start_api(stack, log_dir, **env) -> LiveApi:
         try:
             if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code in (200, 503):
                 return LiveApi(process, port)
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not listening yet, or a busy machine
             pass
         time.sleep(0.2)
     process.stop()

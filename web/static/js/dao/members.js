@@ -22,8 +22,9 @@ function Delegate({ dao, subject }) {
 }
 
 /** A role picker over the DAO's roles (a custom field of the member forms). */
-const rolePicker = (roles) => (props) => html`<${SelectField} ...${props}
-  options=${roles.map((r) => [r.code, r.name ? `${r.name} (${r.code})` : r.code])} blank="(unchanged or default)" />`;
+const rolePicker = (roles, blank) => (props) => html`<${SelectField} ...${props}
+  options=${roles.map((r) => [r.code, r.name ? `${r.name} (${r.code})` : r.code])} blank=${blank} />`;
+const ORDER = ["subject_id", "subject_type", "role", "voting_power", "status"];
 
 function MemberRow({ dao, member, roles, onChanged }) {
   const [editing, setEditing] = useState(false);
@@ -33,8 +34,9 @@ function MemberRow({ dao, member, roles, onChanged }) {
   const path = `${dao.path}/members/${encodeURIComponent(member.subject_id)}`;
   return html`<tr>
     <th scope="row">${member.subject_id}${self ? " (you)" : ""}</th>
-    <td>${member.roles.join(", ")}</td><td>${member.status}</td><td>${amount(member.voting_power)}</td>
-    <td><${Delegate} dao=${dao} subject=${member.subject_id} /></td>
+    <td data-label="Roles">${member.roles.join(", ")}</td><td data-label="Status">${member.status}</td>
+    <td data-label="Voting power">${amount(member.voting_power)}</td>
+    <td data-label="Delegate"><${Delegate} dao=${dao} subject=${member.subject_id} /></td>
     <td class="row-actions">
       ${manage && html`<button type="button" class="secondary" aria-expanded=${editing}
         onClick=${() => setEditing(!editing)}>${editing ? "Stop editing" : `Edit ${member.subject_id}`}</button>`}
@@ -42,7 +44,7 @@ function MemberRow({ dao, member, roles, onChanged }) {
         onClick=${() => remove(path, { method: "DELETE", onSuccess: onChanged })}>${self ? "Leave DAO" : `Remove ${member.subject_id}`}</button>`}
       <${ActionStatus} state=${removal} done=${() => "Removed."} />
       ${editing && html`<${ApiForm} schema="MemberUpdate" idPrefix=${`member-${member.subject_id}`} path=${path}
-        method="PATCH" record=${member} labels=${LABELS} custom=${{ role: rolePicker(roles) }} submit="Save member"
+        method="PATCH" record=${member} labels=${LABELS} order=${ORDER} custom=${{ role: rolePicker(roles, "(unchanged)") }} submit="Save member"
         done=${() => "Saved."} onDone=${() => { setEditing(false); onChanged(); }} />`}
     </td>
   </tr>`;
@@ -58,7 +60,7 @@ export function MembersTab({ dao }) {
     ${manage && html`<section class="card" aria-labelledby="add-member-title">
       <h3 id="add-member-title">Add a member</h3>
       <${ApiForm} schema="MemberAdd" idPrefix="add-member" path=${`${dao.path}/members`} labels=${LABELS}
-        custom=${{ role: rolePicker(roles.items) }} submit="Add member" onDone=${refresh}
+        order=${ORDER} custom=${{ role: rolePicker(roles.items, "(default: member)") }} submit="Add member" onDone=${refresh}
         done=${(m) => `Added ${m.subject_id} as ${m.role}.`} />
     </section>`}
     ${members.error && html`<${LoadError} error=${members.error} retry=${members.reload} />`}

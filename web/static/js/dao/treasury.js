@@ -28,9 +28,10 @@ function Ledger({ ledger }) {
       <thead><tr><th scope="col">When</th><th scope="col">Token</th><th scope="col">Change</th>
         <th scope="col">Balance after</th><th scope="col">Reason</th><th scope="col">By</th></tr></thead>
       <tbody>${ledger.items.map((row) => html`<tr key=${row.id}>
-        <td>${when(row.created_at)}</td><td>${row.token_symbol}</td>
-        <td class=${Number(row.delta) < 0 ? "minus" : "plus"}>${amount(row.delta)}</td>
-        <td>${amount(row.balance_after)}</td><td>${row.reason}</td><td>${row.actor}</td></tr>`)}</tbody>
+        <td data-label="When">${when(row.created_at)}</td><td data-label="Token">${row.token_symbol}</td>
+        <td data-label="Change" class=${Number(row.delta) < 0 ? "minus" : "plus"}>${amount(row.delta)}</td>
+        <td data-label="Balance after">${amount(row.balance_after)}</td><td data-label="Reason">${row.reason}</td>
+        <td data-label="By">${row.actor}</td></tr>`)}</tbody>
     </table></div>
     ${ledger.hasMore && html`<button type="button" onClick=${ledger.loadMore}>Load older movements</button>`}`;
 }

@@ -14,7 +14,8 @@ export function VotesList({ path }) {
       <table>
         <thead><tr><th scope="col">Voter</th><th scope="col">Choice</th><th scope="col">Weight</th><th scope="col">Submitted</th></tr></thead>
         <tbody>${votes.items.map((v) => html`<tr key=${v.voter_id}>
-          <td>${v.voter_id}</td><td>${v.choice}</td><td>${amount(v.weight)}</td><td>${when(v.submitted_at)}</td></tr>`)}
+          <td>${v.voter_id}</td><td data-label="Choice">${v.choice}</td>
+          <td data-label="Weight">${amount(v.weight)}</td><td data-label="Submitted">${when(v.submitted_at)}</td></tr>`)}
         </tbody>
       </table></div>`}
     ${votes.hasMore && html`<button type="button" onClick=${votes.loadMore}>Load more votes</button>`}

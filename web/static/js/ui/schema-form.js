@@ -27,6 +27,12 @@ function localInput(iso) {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
 }
 
+/** The text of the empty choice of an optional choice list. */
+export function blankChoice(property) {
+  if (property.default !== undefined && property.default !== null) return `(default: ${property.default})`;
+  return property.nullable ? "(none)" : "(default)";
+}
+
 /** The form's values (strings and booleans) for a record the API answered. */
 export function formValues(schema, record = {}) {
   const values = {};
@@ -96,7 +102,7 @@ export function SchemaFields({ schema, values, setValue, errors, idPrefix, label
     switch (kind(property)) {
       case "choice":
         return html`<${SelectField} key=${name} ...${props} options=${choicesOf(property)}
-          blank=${required ? undefined : property.nullable ? "(none)" : "(default)"} />`;
+          blank=${required ? undefined : blankChoice(property)} />`;
       case "boolean":
         return html`<${CheckField} key=${name} ...${props} checked=${Boolean(values[name])} />`;
       case "integer":
