@@ -20,7 +20,7 @@ import requests
 from infra.config import DEVELOPMENT_JWT_SECRET
 from tests.conftest import unique
 from tests.ops.conftest import start_api
-from tests.rewards.helpers import start_consumer
+from tests.rewards.helpers import consumer_running
 from tests.stack import ROOT, start_beat
 
 CHROMIUM = "/usr/bin/chromium"
@@ -51,10 +51,8 @@ def beat(stack, log_dir):
 
 @pytest.fixture(scope="session")
 def consumer(stack, log_dir):
-    process = start_consumer(stack, log_dir)
-    process.wait_for_log("consumer ready")
-    yield process
-    process.stop()
+    with consumer_running(stack, log_dir) as process:
+        yield process
 
 
 @pytest.fixture(scope="session")
