@@ -83,7 +83,9 @@ def caller(site):
     return lambda subject=None: Caller(site, subject or unique("user:u"))
 
 
-@pytest.fixture(scope="session")
+# Module scope: Playwright's sync API keeps an asyncio loop running in this thread while it is
+# started, which would break the later tests that call asyncio.run().
+@pytest.fixture(scope="module")
 def playwright_driver():
     from playwright.sync_api import expect, sync_playwright
 
@@ -92,7 +94,7 @@ def playwright_driver():
         yield driver
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright_driver, chromium_path):
     # launch() gives the browser a fresh temporary user-data-dir of its own, removed at close.
     browser = playwright_driver.chromium.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS)
