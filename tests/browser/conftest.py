@@ -1,7 +1,8 @@
 """Fixtures of the browser tests: the real stack (the suite's Postgres, Redis and NATS; a Celery
 worker, beat and the reward consumer started with the project's commands), the API served over
 HTTP by gunicorn with the development JWT secret (so that the dashboard's development sign-in
-is on), and Debian's Chromium driven by Playwright.
+is on), and Debian's Chromium driven by Playwright. The processes are the package's own: they stop
+after the last browser test, so that no beat or consumer of theirs runs into the rest of the suite.
 
 Chromium must be at /usr/bin/chromium (`make test` installs it, tests/browser/install_chromium.sh);
 without it every browser test fails with a message saying so: they never skip.
@@ -42,20 +43,20 @@ def chromium_path() -> str:
     return CHROMIUM
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def beat(stack, log_dir):
     process = start_beat(stack, log_dir, interval=1)
     yield process
     process.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def consumer(stack, log_dir):
     with consumer_running(stack, log_dir) as process:
         yield process
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def site(stack, log_dir, worker, beat, consumer):
     """The API and the dashboard over HTTP (gunicorn, the project's command), development secret."""
     api = start_api(stack, log_dir, JWT_SECRET=DEVELOPMENT_JWT_SECRET, RATE_LIMIT_PER_MINUTE=0)

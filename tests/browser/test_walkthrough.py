@@ -124,6 +124,21 @@ def test_a_member_governs_a_dao_in_the_browser(open_tab, artifacts):
     expect(compare.get_by_role("listitem").filter(has_text="weighted")).to_contain_text("rejected")
     expect(page_b.get_by_role("list", name="Events").get_by_text("proposal finalized").first).to_be_visible()
 
+    # Executing it carries out its transfer; the vote's reward (the consumer) shows in the header
+    # of every page, and the owner deposits it into the DAO's TIME token.
+    page.get_by_role("button", name="Execute proposal").click()
+    expect(page.locator(".badge", has_text="executed")).to_be_visible()
+    expect(page.get_by_role("button", name=re.compile(r"Time credits: 0\.1"))).to_be_visible(timeout=60_000)
+    tab_link(page, "Treasury").click()
+    deposit = page.locator("form", has=page.get_by_role("button", name="Deposit credits"))
+    deposit.get_by_label("Credits to deposit", exact=True).fill("0.1")
+    deposit.get_by_role("button", name="Deposit credits").click()
+    expect(deposit.get_by_text("Deposited.")).to_be_visible()
+    expect(page.get_by_role("button", name=re.compile(r"Time credits: 0\b"))).to_be_visible()
+    balances = page.locator(".balances")
+    expect(balances).to_contain_text("GOV13")
+    expect(balances).to_contain_text("TIME0.1")
+
     # A non-member meets the 403 page.
     c = open_tab()
     page_c = sign_in(c, outsider, f"/dao/{slug}")
@@ -132,7 +147,7 @@ def test_a_member_governs_a_dao_in_the_browser(open_tab, artifacts):
 
     # Every tab and the proposal page, at desktop and phone width.
     pages = [("overview", f"/dao/{slug}", "Settings"), ("proposals", f"/dao/{slug}/proposals", "Buy seeds for spring"),
-             ("treasury", f"/dao/{slug}/treasury", "Ledger"), ("members", f"/dao/{slug}/members", "Roles"),
+             ("treasury", f"/dao/{slug}/treasury", "TIME balance"), ("members", f"/dao/{slug}/members", "Roles"),
              ("activity", f"/dao/{slug}/activity", "proposal finalized"), ("proposal", proposal_path, "Result")]
     for width, viewport in (("desktop", None), ("phone", PHONE)):
         if viewport:

@@ -62,6 +62,7 @@ export function TreasuryTab({ dao }) {
         <h3 id="delta-title">Apply a treasury delta</h3>
         <${ApiForm} schema="TreasuryDelta" idPrefix="delta" path=${`${dao.path}/treasury/deltas`}
           labels=${{ token_symbol: "Token", delta: "Delta (negative to withdraw)", reason: "Reason" }}
+          order=${["token_symbol", "delta", "reason"]}
           submit="Apply delta" pending="Applying the delta" onDone=${refresh}
           done=${(job) => `Applied: the balance is now ${amount(job.result && job.result.balance)}.`}
           failed=${(error, body) => (error && error.code === "insufficient_funds"
