@@ -175,6 +175,11 @@ def operation(rule, method: str, view) -> dict:
     return op
 
 
+def is_static(rule) -> bool:
+    """The static files of the app or of a blueprint (the dashboard's): not part of the API."""
+    return rule.endpoint == "static" or rule.endpoint.endswith(".static")
+
+
 def build_spec(app: Flask) -> dict:
     """The OpenAPI document of every route of `app` (apart from static files)."""
     plugin = MarshmallowPlugin()
@@ -184,7 +189,7 @@ def build_spec(app: Flask) -> dict:
     spec.components.schema("Problem", schema=ProblemSchema)
     paths: dict[str, dict] = {}
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
-        if rule.endpoint == "static":
+        if is_static(rule):
             continue
         view = app.view_functions[rule.endpoint]
         path = _RULE_ARGUMENT.sub(r"{\1}", rule.rule)

@@ -30,15 +30,16 @@ TAGS = ["votes"]
 
 
 @bp.get("")
-@endpoint(summary="The proposal's votes, by voter (?choice=)", query=VoteListQuerySchema,
+@endpoint(summary="The proposal's votes, by voter (?choice=, ?voter_id=)", query=VoteListQuerySchema,
           responses={200: VotePageSchema}, tags=TAGS)
 def list_votes(slug: str, pslug: str, query: dict):
     with transaction() as session:
         dao = dao_access(session, slug, g.principal).dao
         proposal = load_proposal(session, dao, pslug)
         stmt = select(Vote).where(Vote.proposal_id == proposal.id)
-        if "choice" in query:
-            stmt = stmt.where(Vote.choice == query["choice"])
+        for key in ("choice", "voter_id"):
+            if key in query:
+                stmt = stmt.where(getattr(Vote, key) == query[key])
         return listing(session, stmt, [Vote.voter_id], query, VoteSchema(many=True).dump)
 
 

@@ -6,6 +6,10 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 
+# The JWT secret of a local run when JWT_SECRET is not set. While it is in use (and no public key
+# is configured) anyone may mint tokens: the dashboard then offers its development sign-in.
+DEVELOPMENT_JWT_SECRET = "dev-secret-change-me-32-bytes-long!"
+
 
 def _int(name: str, default: int) -> int:
     raw = os.environ.get(name)
@@ -36,6 +40,11 @@ class Settings:
     signing_previous_keys: str | None = None
 
     @property
+    def development_auth(self) -> bool:
+        """True while tokens are signed with the well-known development secret."""
+        return self.jwt_public_key is None and self.jwt_secret == DEVELOPMENT_JWT_SECRET
+
+    @property
     def sqlalchemy_url(self) -> str:
         """DATABASE_URL with the psycopg 3 driver, whatever scheme the operator wrote."""
         url = self.database_url
@@ -52,7 +61,7 @@ def get_settings() -> Settings:
         database_url=env.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/governance"),
         redis_url=env.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
         nats_url=env.get("NATS_URL", "nats://127.0.0.1:4222"),
-        jwt_secret=env.get("JWT_SECRET", "dev-secret-change-me-32-bytes-long!"),
+        jwt_secret=env.get("JWT_SECRET", DEVELOPMENT_JWT_SECRET),
         jwt_public_key=env.get("JWT_PUBLIC_KEY") or None,
         scheduler_interval_seconds=_int("SCHEDULER_INTERVAL_SECONDS", 5),
         api_host=env.get("API_HOST", "127.0.0.1"),

@@ -112,6 +112,7 @@ class VoteSchema(Schema):
 
 class VoteListQuerySchema(PageQuerySchema):
     choice = fields.String(validate=validate.OneOf(VOTE_CHOICES))
+    voter_id = fields.String(validate=validate.Length(1, 200), metadata={"description": "one voter's vote"})
 
 
 ProposalPageSchema = page_of(ProposalSchema, "ProposalPage")

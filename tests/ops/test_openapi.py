@@ -8,6 +8,7 @@ import re
 from openapi_spec_validator import validate
 
 from api.app import PUBLIC_PATHS
+from api.openapi import is_static
 
 IGNORED = {"HEAD", "OPTIONS"}
 
@@ -20,7 +21,7 @@ def document(client) -> dict:
 
 def operations(app):
     for rule in app.url_map.iter_rules():
-        if rule.endpoint == "static":
+        if is_static(rule):
             continue
         path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)
         for method in rule.methods - IGNORED:
