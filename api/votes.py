@@ -15,8 +15,7 @@ from services.access import dao_access, require_active
 from api.endpoint import endpoint
 from api.jobs import enqueue, job_response
 from api.pagination import listing
-from api.schemas.jobs import JobSchema
-from api.schemas.proposals import VoteCreateSchema, VoteListQuerySchema, VotePageSchema, VoteSchema
+from api.schemas.proposals import VoteCreateSchema, VoteListQuerySchema, VotePageSchema
 from governance.errors import NotEligible, VotingClosed
 from governance.lifecycle import vote_window_open
 from models import Vote
@@ -40,12 +39,12 @@ def list_votes(slug: str, pslug: str, query: dict):
         stmt = select(Vote).where(Vote.proposal_id == proposal.id)
         if "choice" in query:
             stmt = stmt.where(Vote.choice == query["choice"])
-        return listing(session, stmt, [Vote.voter_id], query, VoteSchema(many=True).dump)
+        return listing(session, stmt, [Vote.voter_id], query)
 
 
 @bp.post("")
 @endpoint(summary="Cast or change the caller's vote {choice} (members of the eligibility snapshot)",
-          body=VoteCreateSchema, responses={202: JobSchema, 200: JobSchema}, asynchronous=True, tags=TAGS)
+          body=VoteCreateSchema, asynchronous=True, tags=TAGS)
 def post_vote(slug: str, pslug: str, body: dict):
     principal = g.principal
     with transaction() as session:

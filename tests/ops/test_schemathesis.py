@@ -14,7 +14,9 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import response_schema_conformance
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance, response_headers_conformance, response_schema_conformance, status_code_conformance,
+)
 
 from tests.conftest import auth, unique
 
@@ -56,6 +58,6 @@ def test_no_server_error_and_every_answer_matches_the_document(case, live_api, w
     case.call_and_validate(
         base_url=live_api.url,
         headers=auth(SUBJECT, roles=("platform_admin", "moderator")),
-        checks=[not_a_server_error, response_schema_conformance],
+        checks=[not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance, response_schema_conformance],
         timeout=40,
     )
