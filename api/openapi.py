@@ -30,10 +30,11 @@ from http import HTTPStatus
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Blueprint, Flask, current_app
-from marshmallow import Schema, fields
+from marshmallow import fields
 from werkzeug.routing import IntegerConverter, UUIDConverter
 
 from api.endpoint import Contract, NotJson, endpoint
+from api.schemas.base import AnswerSchema
 from api.schemas.problems import ProblemSchema
 
 bp = Blueprint("openapi", __name__)
@@ -208,13 +209,13 @@ def build_spec(app: Flask) -> dict:
     return spec.to_dict()
 
 
-class OpenApiDocumentSchema(Schema):
+class OpenApiDocumentSchema(AnswerSchema):
     """The answer of /api/v1/openapi.json: an OpenAPI 3 document (its parts as build_spec makes them)."""
 
-    openapi = fields.String(required=True)
-    info = fields.Dict(required=True)
-    paths = fields.Dict(required=True)
-    components = fields.Dict(required=True)
+    openapi = fields.String()
+    info = fields.Dict()
+    paths = fields.Dict()
+    components = fields.Dict()
 
 
 @bp.get("/api/v1/openapi.json")
