@@ -23,10 +23,14 @@ class RoleCreateSchema(RoleUpdateSchema):
     code = fields.String(required=True, validate=ROLE_CODE)
 
 
+# A role's entitlements as stored: complete, one boolean per entitlement (validate_entitlements).
+EntitlementsSchema = AnswerSchema.from_dict({name: fields.Boolean() for name in ENTITLEMENTS}, name="Entitlements")
+
+
 class RoleSchema(AnswerSchema):
     code = fields.String()
     name = fields.String()
-    entitlements = fields.Dict(keys=fields.String(), values=fields.Boolean())
+    entitlements = fields.Nested(EntitlementsSchema)
     is_default = fields.Boolean()
     created_at = UtcDateTime()
 
@@ -42,7 +46,8 @@ class PermissionSchema(AnswerSchema):
     subject_id = fields.String(metadata={"description": "the subject asked about (default: the caller)"})
     action = fields.String(allow_none=True, metadata={"description": "the action asked about; null when none"})
     allowed = fields.Boolean(allow_none=True, metadata={"description": "null when no action was asked"})
-    entitlements = fields.List(fields.String(), metadata={"description": "every entitlement held, sorted"})
+    entitlements = fields.List(fields.String(validate=validate.OneOf(ENTITLEMENTS)),
+                               metadata={"description": "every entitlement held, sorted"})
 
 
 RolePageSchema = page_of(RoleSchema, "RolePage")
