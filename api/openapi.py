@@ -59,8 +59,9 @@ PROBLEM_DESCRIPTIONS = {
     429: "Too many writes by this subject; retry after `Retry-After` seconds",
     503: "A dependency (database, broker) is unavailable; retry later",
 }
-RETRY_AFTER = {"Retry-After": {"description": "seconds to wait before retrying", "required": True,
-                               "schema": {"type": "integer"}}}
+# Retry-After is always on a 429 and on a 503 of a dependency down, not on the event stream's
+# own 503 (no listener slot left), hence required on 429 only.
+RETRY_AFTER_REQUIRED = {429: True, 503: False}
 REQUEST_LINE_TOO_LONG = {
     "description": "Request line too long (over gunicorn's limit_request_line, 4094 bytes): answered by "
                    "the HTTP server with a short HTML page, not a problem document",
@@ -180,8 +181,10 @@ def operation(rule, method: str, view) -> dict:
         op["responses"][str(status)] = _response(status, declared, location=contract.asynchronous and status < 300)
     for status in problem_statuses(contract, method, bool(path_parameters)):
         problem = {"description": PROBLEM_DESCRIPTIONS[status], "content": {PROBLEM_MEDIA_TYPE: {"schema": ProblemSchema}}}
-        if status in (429, 503):
-            problem["headers"] = copy.deepcopy(RETRY_AFTER)
+        if status in RETRY_AFTER_REQUIRED:
+            problem["headers"] = {"Retry-After": {"description": "seconds to wait before retrying",
+                                                  "required": RETRY_AFTER_REQUIRED[status],
+                                                  "schema": {"type": "integer"}}}
         op["responses"].setdefault(str(status), problem)
     op["responses"]["414"] = copy.deepcopy(REQUEST_LINE_TOO_LONG)
     _merge(op, getattr(view, "openapi", {}))
