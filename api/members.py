@@ -10,6 +10,7 @@ from sqlalchemy import or_, select
 from services.access import dao_access, require_active
 from api.endpoint import endpoint
 from api.pagination import listing
+from api.schemas.base import Extended
 from api.schemas.members import (
     MemberAddSchema, MemberListQuerySchema, MemberPageSchema, MemberSchema, MemberUpdateSchema,
 )
@@ -22,14 +23,14 @@ from services.members import (
 )
 from services.roles import require_role
 
-def members_data(session, dao, members) -> list[dict]:
-    """Members as the API shows them, each with `roles` (every role held)."""
+def member_answers(session, dao, members) -> list[Extended]:
+    """Members as MemberSchema shows them, each with `roles` (every role held)."""
     held = roles_held(session, dao, members)
-    return [{**row, "roles": held[m.subject_id]} for m, row in zip(members, MemberSchema(many=True).dump(members))]
+    return [Extended(member, roles=held[member.subject_id]) for member in members]
 
 
-def member_data(session, dao, member) -> dict:
-    return members_data(session, dao, [member])[0]
+def member_answer(session, dao, member) -> Extended:
+    return member_answers(session, dao, [member])[0]
 
 
 bp = Blueprint("members", __name__, url_prefix="/api/v1/daos/<slug>/members")
@@ -55,7 +56,7 @@ def list_members(slug: str, query: dict):
             stmt,
             [DaoMember.subject_id, DaoMember.id],
             query,
-            lambda rows: members_data(session, dao, rows),
+            present=lambda rows: member_answers(session, dao, rows),
         )
 
 
@@ -76,7 +77,7 @@ def post_member(slug: str, body: dict):
         require_active(access.dao)
         _may_manage(session, access, find_member(session, access.dao, body["subject_id"]), body["role"])
         member = add_member(session, access.dao, actor=g.principal.subject_id, **body)
-        shown = member_data(session, access.dao, member)
+        shown = member_answer(session, access.dao, member)
     return shown, 201, {"Location": f"/api/v1/daos/{slug}/members/{member.subject_id}"}
 
 
@@ -85,7 +86,7 @@ def post_member(slug: str, body: dict):
 def get_one(slug: str, subject_id: str):
     with transaction() as session:
         dao = dao_access(session, slug, g.principal).dao
-        return member_data(session, dao, get_member(session, dao, subject_id))
+        return member_answer(session, dao, get_member(session, dao, subject_id))
 
 
 @bp.patch("/<subject_id>")
@@ -98,7 +99,7 @@ def patch_member(slug: str, subject_id: str, body: dict):
         member = get_member(session, access.dao, subject_id, lock=True)
         _may_manage(session, access, member, body.get("role"))
         update_member(session, access.dao, member, body, actor=g.principal.subject_id)
-        return member_data(session, access.dao, member)
+        return member_answer(session, access.dao, member)
 
 
 @bp.delete("/<subject_id>")

@@ -15,7 +15,7 @@ from services.access import dao_access, require_active
 from api.endpoint import endpoint
 from api.jobs import enqueue, job_response
 from api.pagination import listing
-from api.schemas.jobs import JobSchema
+from api.schemas.base import Extended
 from api.schemas.proposals import (
     ProposalCreateSchema, ProposalDetailSchema, ProposalEditSchema, ProposalListQuerySchema,
     ProposalPageSchema, ProposalSchema, TallyQuerySchema, TallySchema,
@@ -23,6 +23,7 @@ from api.schemas.proposals import (
 from governance.errors import Forbidden, InvalidState
 from governance.authority import require_transition_right
 from governance.lifecycle import check_request
+from governance.result import TallyResult
 from models import Proposal
 from infra.db import transaction
 from infra.db import db_now
@@ -38,13 +39,13 @@ _TASKS = {
 }
 
 
-def _tally(session, proposal: Proposal) -> dict | None:
+def _tally(session, proposal: Proposal) -> dict | TallyResult | None:
     """The stored result once finalized, the live tally once activated, else None."""
     if proposal.result is not None:
         return proposal.result
     if proposal.activated_at is None:
         return None
-    return current_tally(session, proposal).to_json()
+    return current_tally(session, proposal)
 
 
 @bp.get("")
@@ -61,7 +62,6 @@ def list_proposals(slug: str, query: dict):
             stmt,
             [Proposal.created_at, Proposal.id],
             query,
-            ProposalSchema(many=True).dump,
             descending=True,
         )
 
@@ -74,8 +74,7 @@ def post_proposal(slug: str, body: dict):
         dao = dao_access(session, slug, g.principal, "can_create_proposals").dao
         require_active(dao)
         proposal = create_proposal(session, dao, author=g.principal.subject_id, fields=body)
-        shown = ProposalSchema().dump(proposal)
-    return shown, 201, {"Location": f"/api/v1/daos/{slug}/proposals/{proposal.slug}"}
+    return proposal, 201, {"Location": f"/api/v1/daos/{slug}/proposals/{proposal.slug}"}
 
 
 @bp.get("/<pslug>")
@@ -85,7 +84,7 @@ def get_proposal(slug: str, pslug: str):
     with transaction() as session:
         dao = dao_access(session, slug, g.principal).dao
         proposal = load_proposal(session, dao, pslug)
-        return {**ProposalSchema().dump(proposal), "tally": _tally(session, proposal)}
+        return Extended(proposal, tally=_tally(session, proposal))
 
 
 @bp.patch("/<pslug>")
@@ -98,12 +97,12 @@ def patch_proposal(slug: str, pslug: str, body: dict):
         proposal = load_proposal(session, dao, pslug, lock="update")
         if proposal.created_by != g.principal.subject_id:
             raise Forbidden("only the author may edit a proposal")
-        return ProposalSchema().dump(update_draft(session, proposal, body))
+        return update_draft(session, proposal, body)
 
 
 @bp.get("/<pslug>/tally")
 @endpoint(summary="The tally (SPEC 5.3); ?model= computes it under another model for comparison",
-          query=TallyQuerySchema, responses={200: TallySchema}, tags=TAGS)
+          query=TallyQuerySchema, responses={200: TallySchema}, problems=(409,), tags=TAGS)
 def get_tally(slug: str, pslug: str, query: dict):
     with transaction() as session:
         dao = dao_access(session, slug, g.principal).dao
@@ -113,7 +112,7 @@ def get_tally(slug: str, pslug: str, query: dict):
         model = query.get("model")
         if proposal.result is not None and model in (None, proposal.effective_model):
             return proposal.result
-        return current_tally(session, proposal, model).to_json()
+        return current_tally(session, proposal, model)
 
 
 def _transition(slug: str, pslug: str, action: str):
@@ -134,7 +133,7 @@ def _transition(slug: str, pslug: str, action: str):
 
 
 def _transition_route(action: str, summary: str):
-    @endpoint(summary=summary, responses={202: JobSchema, 200: JobSchema}, asynchronous=True, tags=TAGS)
+    @endpoint(summary=summary, asynchronous=True, tags=TAGS)
     def view(slug: str, pslug: str):
         return _transition(slug, pslug, action)
 

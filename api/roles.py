@@ -40,7 +40,6 @@ def list_roles(slug: str, query: dict):
             select(DaoRole).where(DaoRole.dao_id == dao.id),
             [DaoRole.code],
             query,
-            RoleSchema(many=True).dump,
         )
 
 
@@ -52,8 +51,7 @@ def post_role(slug: str, body: dict):
         access = _manage(session, slug)
         require_role_change_within(access.entitlements, None, validate_entitlements(body["entitlements"]))
         role = create_role(session, access.dao, **body)
-        shown = RoleSchema().dump(role)
-    return shown, 201, {"Location": f"/api/v1/daos/{slug}/roles/{role.code}"}
+    return role, 201, {"Location": f"/api/v1/daos/{slug}/roles/{role.code}"}
 
 
 @bp.get("/roles/<code>")
@@ -61,7 +59,7 @@ def post_role(slug: str, body: dict):
 def get_one(slug: str, code: str):
     with transaction() as session:
         dao = dao_access(session, slug, g.principal).dao
-        return RoleSchema().dump(get_role(session, dao, code))
+        return get_role(session, dao, code)
 
 
 @bp.put("/roles/<code>")
@@ -72,7 +70,7 @@ def put_role(slug: str, code: str, body: dict):
         access = _manage(session, slug)
         role = get_role(session, access.dao, code, lock="update")
         require_role_change_within(access.entitlements, role.entitlements, validate_entitlements(body["entitlements"]))
-        return RoleSchema().dump(update_role(session, access.dao, role, **body))
+        return update_role(session, access.dao, role, **body)
 
 
 @bp.delete("/roles/<code>")

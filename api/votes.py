@@ -15,8 +15,7 @@ from services.access import dao_access, require_active
 from api.endpoint import endpoint
 from api.jobs import enqueue, job_response
 from api.pagination import listing
-from api.schemas.jobs import JobSchema
-from api.schemas.proposals import VoteCreateSchema, VoteListQuerySchema, VotePageSchema, VoteSchema
+from api.schemas.proposals import VoteCreateSchema, VoteListQuerySchema, VotePageSchema
 from governance.ballot_policy import admit_ballot
 from models import Vote
 from infra.db import transaction
@@ -40,12 +39,12 @@ def list_votes(slug: str, pslug: str, query: dict):
         for key in ("choice", "voter_id"):
             if key in query:
                 stmt = stmt.where(getattr(Vote, key) == query[key])
-        return listing(session, stmt, [Vote.voter_id], query, VoteSchema(many=True).dump)
+        return listing(session, stmt, [Vote.voter_id], query)
 
 
 @bp.post("")
 @endpoint(summary="Cast or change the caller's vote {choice} (members of the eligibility snapshot)",
-          body=VoteCreateSchema, responses={202: JobSchema, 200: JobSchema}, asynchronous=True, tags=TAGS)
+          body=VoteCreateSchema, asynchronous=True, tags=TAGS)
 def post_vote(slug: str, pslug: str, body: dict):
     principal = g.principal
     with transaction() as session:

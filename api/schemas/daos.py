@@ -1,9 +1,9 @@
 """DAO bodies and answers (SPEC 8.4: create DAO, DAO, DAO overview)."""
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import ValidationError, fields, validate
 
 from api.pagination import PageQuerySchema
-from api.schemas.base import StrictSchema
+from api.schemas.base import AnswerSchema, StrictSchema
 from api.schemas.fields import Amount, UtcDateTime
 from api.schemas.pages import page_of
 from api.schemas.treasury import TreasuryItemSchema
@@ -49,14 +49,14 @@ class DaoCreateSchema(DaoSettingsSchema):
     is_public = fields.Boolean(load_default=False)
 
 
-class DaoSchema(Schema):
+class DaoSchema(AnswerSchema):
     id = fields.UUID()
     slug = fields.String()
     name = fields.String()
     description = fields.String()
     microdao_id = fields.String(allow_none=True)
-    dao_type = fields.String()
-    governance_model = fields.String()
+    dao_type = fields.String(validate=validate.OneOf(DAO_TYPES))
+    governance_model = fields.String(validate=validate.OneOf(GOVERNANCE_MODELS))
     voting_period_seconds = fields.Integer()
     quorum_percent = Amount()
     pass_threshold_percent = Amount()
@@ -68,7 +68,9 @@ class DaoSchema(Schema):
     updated_at = UtcDateTime()
 
 
-class DaoOverviewSchema(Schema):
+class DaoOverviewSchema(AnswerSchema):
+    """The DAO with its figures: active members, active proposals, treasury balances by token."""
+
     dao = fields.Nested(DaoSchema)
     members_count = fields.Integer()
     active_proposals_count = fields.Integer()

@@ -94,7 +94,7 @@ def test_schemas_are_the_validating_ones(client):
     assert delta["properties"]["delta"]["type"] == "string"
     assert delta["properties"]["token_symbol"]["pattern"] == "^[A-Z0-9]{1,16}$"
     problem = spec["components"]["schemas"]["Problem"]
-    assert set(problem["required"]) == {"status", "title", "code"}
+    assert set(problem["required"]) == {"type", "status", "title", "detail", "code"}
 
 
 def test_problem_responses_match_the_problem_schema(client):
