@@ -35,6 +35,7 @@ up: venv
 	$(VPY) -m devstack up
 
 test: venv
+	@sh tests/browser/install_chromium.sh
 	$(VPY) -m pytest $(PYTEST_ARGS)
 
 fuzz: venv

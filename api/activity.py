@@ -6,7 +6,7 @@ from sqlalchemy import select
 from services.access import dao_access
 from api.endpoint import endpoint
 from api.pagination import listing
-from api.schemas.activity import ActivityPageSchema, ActivityQuerySchema, ActivitySchema
+from api.schemas.activity import ActivityPageSchema, ActivityQuerySchema
 from models import Event
 from infra.db import transaction
 
@@ -22,4 +22,4 @@ def list_activity(slug: str, query: dict):
         stmt = select(Event).where(Event.dao_id == dao.id)
         if "type" in query:
             stmt = stmt.where(Event.type == query["type"])
-        return listing(session, stmt, [Event.seq], query, ActivitySchema(many=True).dump, descending=True)
+        return listing(session, stmt, [Event.seq], query, descending=True)

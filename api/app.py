@@ -7,18 +7,20 @@ from flask import Flask, g, request
 from api import errors, health, jobs, metrics, openapi, stream, treasury
 from api import disputes, moderation, timebank
 from api import activity, daos, delegations, members, roles
-from api import proposals, ratelimit, votes
+from api import proposals, ratelimit, signin, votes
 from api.auth import decode_token
 from api.request_log import install_request_log
 from infra.logging import configure_logging
+from web import pages as dashboard
 
 MAX_BODY_BYTES = 1024 * 1024
-PUBLIC_PATHS = {"/api/v1/openapi.json"}
+PUBLIC_PATHS = {"/api/v1/openapi.json"} | signin.PATHS
 
 BLUEPRINTS = [
     health.bp, metrics.bp, openapi.bp, jobs.bp,
     daos.bp, members.bp, roles.bp, delegations.bp, activity.bp, stream.bp,
-    treasury.bp, timebank.bp, proposals.bp, votes.bp, disputes.bp, moderation.bp,
+    treasury.bp, timebank.bp, proposals.bp, votes.bp, disputes.bp, moderation.bp, signin.bp,
+    dashboard.bp,
 ]
 
 

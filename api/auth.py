@@ -8,9 +8,11 @@ from dataclasses import dataclass
 
 import jwt
 
+from governance.errors import NotFound
+from governance.vocabulary import SUBJECT_TYPES
 from infra.config import get_settings
 
-SUBJECT_TYPES = ("user", "agent")
+DEVELOPMENT_TOKEN_TTL_SECONDS = 8 * 3600
 
 
 class AuthError(Exception):
@@ -75,6 +77,24 @@ def mint_token(subject_id: str, subject_type: str = "user", roles=(), ttl_second
         "exp": int(time.time()) + ttl_seconds,
     }
     return jwt.encode(claims, get_settings().jwt_secret, algorithm="HS256")
+
+
+def development_sign_in_available() -> bool:
+    return get_settings().development_auth
+
+
+def mint_development_token(subject_id: str, subject_type: str = "user") -> dict:
+    """A token for any subject, only while the API runs with the development secret (the
+    dashboard's development sign-in); with a configured secret or key: NotFound (404)."""
+    if not development_sign_in_available():
+        raise NotFound("development sign-in is off: the API runs with a configured JWT secret")
+    expires = int(time.time()) + DEVELOPMENT_TOKEN_TTL_SECONDS
+    return {
+        "token": mint_token(subject_id, subject_type, ttl_seconds=DEVELOPMENT_TOKEN_TTL_SECONDS),
+        "subject_id": subject_id,
+        "subject_type": subject_type,
+        "expires_in": expires - int(time.time()),
+    }
 
 
 def main(argv=None) -> None:

@@ -37,7 +37,7 @@ def list_daos(query: dict):
     if "microdao_id" in query:
         stmt = stmt.where(Dao.microdao_id == query["microdao_id"])
     with transaction() as session:
-        return listing(session, stmt, [Dao.slug], query, DaoSchema(many=True).dump)
+        return listing(session, stmt, [Dao.slug], query)
 
 
 @bp.post("")
@@ -47,8 +47,7 @@ def post_dao(body: dict):
     principal = g.principal
     with transaction() as session:
         dao = create_dao(session, owner_id=principal.subject_id, owner_type=principal.subject_type, fields=body)
-        shown = DaoSchema().dump(dao)
-    return shown, 201, {"Location": f"/api/v1/daos/{dao.slug}"}
+    return dao, 201, {"Location": f"/api/v1/daos/{dao.slug}"}
 
 
 @bp.get("/<slug>")
@@ -58,7 +57,7 @@ def get_dao(slug: str):
     with transaction() as session:
         dao = dao_access(session, slug, g.principal).dao
         return {
-            "dao": DaoSchema().dump(dao),
+            "dao": dao,
             "members_count": session.scalar(
                 select(func.count()).where(DaoMember.dao_id == dao.id, DaoMember.status == "active")
             ),
@@ -76,7 +75,7 @@ def patch_dao(slug: str, body: dict):
     with transaction() as session:
         dao = dao_access(session, slug, g.principal, "can_manage_dao", for_update=True).dao
         require_active(dao)
-        return DaoSchema().dump(update_dao(session, dao, body, actor=g.principal.subject_id))
+        return update_dao(session, dao, body, actor=g.principal.subject_id)
 
 
 @bp.delete("/<slug>")

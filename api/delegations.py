@@ -25,7 +25,7 @@ def list_delegations(slug: str, query: dict):
         for key in ("delegator_id", "delegate_id"):
             if key in query:
                 stmt = stmt.where(getattr(Delegation, key) == query[key])
-        return listing(session, stmt, [Delegation.delegator_id], query, DelegationSchema(many=True).dump)
+        return listing(session, stmt, [Delegation.delegator_id], query)
 
 
 @bp.put("/me")
@@ -36,7 +36,7 @@ def put_mine(slug: str, body: dict):
     with transaction() as session:
         dao = dao_access(session, slug, g.principal, "can_vote").dao
         require_active(dao)
-        return DelegationSchema().dump(set_delegate(session, dao, me, body["delegate_id"], actor=me))
+        return set_delegate(session, dao, me, body["delegate_id"], actor=me)
 
 
 @bp.delete("/me")

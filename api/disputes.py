@@ -19,14 +19,7 @@ TAGS = ["disputes"]
 
 
 def _page(session, stmt, query: dict) -> dict:
-    return listing(
-        session,
-        stmt,
-        [Dispute.created_at, Dispute.id],
-        query,
-        DisputeSchema(many=True).dump,
-        descending=True,
-    )
+    return listing(session, stmt, [Dispute.created_at, Dispute.id], query, descending=True)
 
 
 @bp.post("")
@@ -35,7 +28,7 @@ def _page(session, stmt, query: dict) -> dict:
 def open_dispute(body: dict):
     with transaction() as session:
         dispute = disputes.open_dispute(session, g.principal, **body)
-    return DisputeSchema().dump(dispute), 201, {"Location": f"/api/v1/disputes/{dispute.id}"}
+    return dispute, 201, {"Location": f"/api/v1/disputes/{dispute.id}"}
 
 
 @bp.get("")
@@ -60,7 +53,7 @@ def moderator_queue(query: dict):
 @endpoint(summary="A dispute (its parties and moderators)", responses={200: DisputeSchema}, tags=TAGS)
 def get_dispute(dispute_id: str):
     with transaction() as session:
-        return DisputeSchema().dump(disputes.get_dispute(session, dispute_id, g.principal))
+        return disputes.get_dispute(session, dispute_id, g.principal)
 
 
 @bp.post("/<dispute_id>/evidence")
@@ -68,7 +61,7 @@ def get_dispute(dispute_id: str):
           responses={200: DisputeSchema}, tags=TAGS)
 def add_evidence(dispute_id: str, body: dict):
     with transaction() as session:
-        return DisputeSchema().dump(disputes.add_evidence(session, dispute_id, g.principal, body["evidence"]))
+        return disputes.add_evidence(session, dispute_id, g.principal, body["evidence"])
 
 
 @bp.post("/<dispute_id>/moderator")
@@ -76,8 +69,7 @@ def add_evidence(dispute_id: str, body: dict):
           body=AssignModeratorSchema, responses={200: DisputeSchema}, tags=TAGS)
 def assign_moderator(dispute_id: str, body: dict):
     with transaction() as session:
-        dispute = disputes.assign_moderator(session, dispute_id, g.principal, body["moderator_id"])
-        return DisputeSchema().dump(dispute)
+        return disputes.assign_moderator(session, dispute_id, g.principal, body["moderator_id"])
 
 
 @bp.post("/<dispute_id>/resolve")
@@ -85,7 +77,7 @@ def assign_moderator(dispute_id: str, body: dict):
           responses={200: DisputeSchema}, tags=TAGS)
 def resolve(dispute_id: str, body: dict):
     with transaction() as session:
-        return DisputeSchema().dump(disputes.resolve(session, dispute_id, g.principal, **body))
+        return disputes.resolve(session, dispute_id, g.principal, **body)
 
 
 @bp.post("/<dispute_id>/escalate")
@@ -93,4 +85,4 @@ def resolve(dispute_id: str, body: dict):
           responses={200: DisputeSchema}, tags=TAGS)
 def escalate(dispute_id: str, body: dict):
     with transaction() as session:
-        return DisputeSchema().dump(disputes.escalate(session, dispute_id, g.principal))
+        return disputes.escalate(session, dispute_id, g.principal)

@@ -10,9 +10,11 @@ from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
 from api.auth import AuthError
+from api.schemas.problems import ProblemSchema
 from governance.errors import DomainError
 
 log = logging.getLogger(__name__)
+_problem_schema = ProblemSchema()
 
 HTTP_CODES = {
     400: "bad_request",
@@ -38,9 +40,10 @@ class BadRequest(Exception):
 
 
 def problem(status: int, code: str, title: str, detail: str | None = None, **extra):
+    """The problem document answer, dumped through the Problem schema (`extra`: `errors`)."""
     body = {"type": "about:blank", "status": status, "title": title, "detail": detail or title, "code": code}
     body.update(extra)
-    response = jsonify(body)
+    response = jsonify(_problem_schema.dump(body))
     response.status_code = status
     response.mimetype = "application/problem+json"
     return response

@@ -6,6 +6,7 @@ from flask import Blueprint
 from sqlalchemy import text
 
 from api.endpoint import endpoint
+from api.schemas.health import HealthSchema
 from infra import nats
 from infra.redis import redis_client
 from infra.db import transaction
@@ -28,7 +29,8 @@ def _db() -> None:
 
 
 @bp.get("/healthz")
-@endpoint(summary="Liveness of the API and its dependencies", auth=False, tags=["operations"])
+@endpoint(summary="Liveness of the API and its dependencies", auth=False,
+          responses={200: HealthSchema, 503: HealthSchema}, tags=["operations"])
 def healthz():
     checks = {"db": _check(_db), "redis": _check(lambda: redis_client().ping()), "nats": _check(nats.ping)}
     healthy = all(v == "ok" for v in checks.values())

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 
 from api.endpoint import endpoint
-from api.schemas.jobs import JobSchema, job_schema
+from api.schemas.jobs import JobSchema
 from governance.errors import Forbidden, NotFound
 from models import Job
 from infra.db import after_commit, transaction
@@ -97,7 +97,7 @@ def job_response(job: Job, *, creates: bool = False):
         status = 202
     else:
         status = 201 if creates and job.status == "succeeded" else 200
-    return job_schema.dump(job), status, {"Location": f"/api/v1/jobs/{job.id}"}
+    return job, status, {"Location": f"/api/v1/jobs/{job.id}"}
 
 
 @bp.get("/<job_id>")
@@ -114,4 +114,4 @@ def get_job(job_id: str):
             raise NotFound("no such job")
         if job.actor != g.principal.subject_id and not g.principal.is_platform_admin:
             raise Forbidden("only the job's submitter may read it")
-        return job_schema.dump(job)
+        return job

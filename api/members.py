@@ -1,7 +1,7 @@
 """Member routes (SPEC 8.3): list, add, read, change role/power/status, remove (status `left`).
 
 Managing a member needs can_manage_members and, against escalation, every entitlement the member's
-roles and the role given grant (services.roles.require_within). A member may remove itself (leave).
+roles and the role given grant (governance.authority.require_within). A member may remove itself (leave).
 """
 
 from flask import Blueprint, g
@@ -10,24 +10,27 @@ from sqlalchemy import or_, select
 from services.access import dao_access, require_active
 from api.endpoint import endpoint
 from api.pagination import listing
+from api.schemas.base import Extended
 from api.schemas.members import (
     MemberAddSchema, MemberListQuerySchema, MemberPageSchema, MemberSchema, MemberUpdateSchema,
 )
+from governance.authority import require_within
 from models import DaoMember, DaoRoleAssignment
 from infra.db import transaction
+from services.entitlements import granted_by
 from services.members import (
     add_member, find_member, get_member, remove_member, roles_held, update_member,
 )
-from services.roles import require_role, require_within, roles_grant
+from services.roles import require_role
 
-def members_data(session, dao, members) -> list[dict]:
-    """Members as the API shows them, each with `roles` (every role held)."""
+def member_answers(session, dao, members) -> list[Extended]:
+    """Members as MemberSchema shows them, each with `roles` (every role held)."""
     held = roles_held(session, dao, members)
-    return [{**row, "roles": held[m.subject_id]} for m, row in zip(members, MemberSchema(many=True).dump(members))]
+    return [Extended(member, roles=held[member.subject_id]) for member in members]
 
 
-def member_data(session, dao, member) -> dict:
-    return members_data(session, dao, [member])[0]
+def member_answer(session, dao, member) -> Extended:
+    return member_answers(session, dao, [member])[0]
 
 
 bp = Blueprint("members", __name__, url_prefix="/api/v1/daos/<slug>/members")
@@ -53,7 +56,7 @@ def list_members(slug: str, query: dict):
             stmt,
             [DaoMember.subject_id, DaoMember.id],
             query,
-            lambda rows: members_data(session, dao, rows),
+            present=lambda rows: member_answers(session, dao, rows),
         )
 
 
@@ -62,7 +65,7 @@ def _may_manage(session, access, member: DaoMember | None, role: str | None = No
     codes = roles_held(session, access.dao, [member])[member.subject_id] if member is not None else []
     if role is not None:
         codes.append(require_role(session, access.dao, role).code)
-    require_within(access.entitlements, roles_grant(session, access.dao, codes))
+    require_within(access.entitlements, granted_by(session, access.dao, codes))
 
 
 @bp.post("")
@@ -74,7 +77,7 @@ def post_member(slug: str, body: dict):
         require_active(access.dao)
         _may_manage(session, access, find_member(session, access.dao, body["subject_id"]), body["role"])
         member = add_member(session, access.dao, actor=g.principal.subject_id, **body)
-        shown = member_data(session, access.dao, member)
+        shown = member_answer(session, access.dao, member)
     return shown, 201, {"Location": f"/api/v1/daos/{slug}/members/{member.subject_id}"}
 
 
@@ -83,7 +86,7 @@ def post_member(slug: str, body: dict):
 def get_one(slug: str, subject_id: str):
     with transaction() as session:
         dao = dao_access(session, slug, g.principal).dao
-        return member_data(session, dao, get_member(session, dao, subject_id))
+        return member_answer(session, dao, get_member(session, dao, subject_id))
 
 
 @bp.patch("/<subject_id>")
@@ -96,7 +99,7 @@ def patch_member(slug: str, subject_id: str, body: dict):
         member = get_member(session, access.dao, subject_id, lock=True)
         _may_manage(session, access, member, body.get("role"))
         update_member(session, access.dao, member, body, actor=g.principal.subject_id)
-        return member_data(session, access.dao, member)
+        return member_answer(session, access.dao, member)
 
 
 @bp.delete("/<subject_id>")

@@ -8,7 +8,7 @@ from functools import lru_cache
 from flask import Blueprint, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from api.endpoint import endpoint
+from api.endpoint import NotJson, endpoint
 from infra.metrics import build_registry
 from worker.app import QUEUES, TASK_MODULES, celery_app
 
@@ -32,6 +32,7 @@ def registry():
 
 @bp.get("/metrics")
 @endpoint(summary="Prometheus metrics: DAOs, members, proposals, votes, jobs, latencies, backlog, queues",
-          auth=False, responses={200: None}, tags=["operations"])
+          auth=False, responses={200: NotJson("text/plain", "The Prometheus text exposition format")},
+          tags=["operations"])
 def metrics():
     return Response(generate_latest(registry()), content_type=CONTENT_TYPE_LATEST)

@@ -33,7 +33,7 @@ def refuse_banned_writes() -> None:
 def post_action(body: dict):
     with transaction() as session:
         entry = moderation.record_action(session, g.principal, **body)
-    return ModerationActionSchema().dump(entry), 201
+    return entry, 201
 
 
 @bp.get("/actions")
@@ -48,6 +48,5 @@ def list_actions(query: dict):
             stmt,
             [ModerationAction.created_at, ModerationAction.id],
             query,
-            ModerationActionSchema(many=True).dump,
             descending=True,
         )

@@ -8,12 +8,16 @@ code. Added to each operation as they apply:
 - the problem documents of api/errors.py: 400 (malformed JSON) and 413 for a body; 401 and 403
   when authenticated; 404 when the path has parameters; 409, and 429 (the write limit per
   subject), for authenticated writes; 422 for a body, a query, path parameters or an
-  asynchronous request (Idempotency-Key); 503 always (a dependency down);
-- for an asynchronous operation: 202 with the job and `Location`, and the `Idempotency-Key` and
+  asynchronous request (Idempotency-Key); 503 always (a dependency down); and the statuses a
+  contract lists in `problems` (e.g. 409 on a read refused in the current state);
+- 414 always: the HTTP server (gunicorn) refuses a request line longer than it accepts, with its
+  own short HTML page, before the application sees the request;
+- for an asynchronous operation: `Location` on the job answers, and the `Idempotency-Key` and
   `Prefer: wait=N` headers (SPEC 8.2).
 
-A view may carry an `openapi` dict (e.g. another media type, a header); it is merged into its
-operation last. A view without a contract is still listed, with what its rule tells.
+A view may carry an `openapi` dict (e.g. a header parameter); it is merged into its operation
+last. A view without a contract is still listed, with what its rule tells (tests/ops keep every
+route under a contract).
 """
 
 from __future__ import annotations
@@ -26,11 +30,12 @@ from http import HTTPStatus
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Blueprint, Flask, current_app
-from marshmallow import Schema, fields
+from marshmallow import fields
 from werkzeug.routing import IntegerConverter, UUIDConverter
 
-from api.endpoint import Contract, endpoint
-from api.schemas.jobs import JobSchema
+from api.endpoint import Contract, NotJson, endpoint
+from api.schemas.base import AnswerSchema
+from api.schemas.problems import ProblemSchema
 
 bp = Blueprint("openapi", __name__)
 
@@ -41,17 +46,6 @@ PROBLEM_MEDIA_TYPE = "application/problem+json"
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 _RULE_ARGUMENT = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
-
-
-class ProblemSchema(Schema):
-    """An RFC 9457 problem document (api/errors.py)."""
-
-    type = fields.String()
-    status = fields.Integer(required=True)
-    title = fields.String(required=True)
-    detail = fields.String()
-    code = fields.String(required=True)
-    errors = fields.Dict(metadata={"description": "per-field messages of a validation error"})
 
 
 PROBLEM_DESCRIPTIONS = {
@@ -65,7 +59,14 @@ PROBLEM_DESCRIPTIONS = {
     429: "Too many writes by this subject; retry after `Retry-After` seconds",
     503: "A dependency (database, broker) is unavailable; retry later",
 }
-RETRY_AFTER = {"Retry-After": {"description": "seconds to wait before retrying", "schema": {"type": "integer"}}}
+# Retry-After is always on a 429 and on a 503 of a dependency down, not on the event stream's
+# own 503 (no listener slot left), hence required on 429 only.
+RETRY_AFTER_REQUIRED = {429: True, 503: False}
+REQUEST_LINE_TOO_LONG = {
+    "description": "Request line too long (over gunicorn's limit_request_line, 4094 bytes): answered by "
+                   "the HTTP server with a short HTML page, not a problem document",
+    "content": {"text/html": {"schema": {"type": "string"}}},
+}
 
 
 def _decimal_as_string(self, field, ret, **_) -> dict:
@@ -81,8 +82,18 @@ def _decimal_as_string(self, field, ret, **_) -> dict:
     return extra
 
 
+def _nullable_nested(self, field, ret, **_) -> dict:
+    """A nullable nested answer (a proposal's `result`, a job's `error`) is that schema or null.
+    apispec's OpenAPI 3.0 form, `anyOf: [{type: object, nullable: true}, {$ref}]`, would let any
+    object pass; `allOf: [{$ref}], nullable: true` says exactly this."""
+    if not (isinstance(field, fields.Nested) and field.allow_none and "anyOf" in ret):
+        return {}
+    refs = [branch for branch in ret.pop("anyOf") if "$ref" in branch]
+    return {"allOf": refs, "nullable": True}
+
+
 def problem_statuses(contract: Contract, method: str, has_path_params: bool) -> list[int]:
-    statuses = {503}
+    statuses = {503, *contract.problems}
     if contract.body is not None:
         statuses |= {400, 413, 422}
     if contract.query is not None or contract.asynchronous:
@@ -113,13 +124,17 @@ def _json(schema) -> dict:
     return {"application/json": {"schema": schema}}
 
 
-def _response(status: int, schema, *, location: bool = False) -> dict:
+def _response(status: int, declared, *, location: bool = False) -> dict:
     response = {"description": HTTPStatus(status).phrase}
-    if schema is not None:
-        response["content"] = _json(schema)
+    if isinstance(declared, NotJson):
+        response["description"] = declared.description or response["description"]
+        response["content"] = {declared.media_type: {"schema": {"type": "string"}}}
+    elif declared is not None:
+        response["content"] = _json(declared)
     if location:
         response["headers"] = {
-            "Location": {"description": "the job: /api/v1/jobs/<id>", "schema": {"type": "string"}}
+            "Location": {"description": "the job: /api/v1/jobs/<id>", "required": True,
+                         "schema": {"type": "string", "pattern": "^/api/v1/jobs/[0-9a-f-]{36}$"}}
         }
     return response
 
@@ -153,9 +168,7 @@ def operation(rule, method: str, view) -> dict:
     if contract.body is not None:
         required = any(field.required for field in contract.body().fields.values())
         op["requestBody"] = {"required": required, "content": _json(contract.body)}
-    responses = dict(contract.responses)
     if contract.asynchronous:
-        responses.setdefault(202, JobSchema)
         op["parameters"] += [
             {"in": "header", "name": "Idempotency-Key", "required": False,
              "description": "a repeat with the same key returns the first job and enqueues nothing",
@@ -164,15 +177,23 @@ def operation(rule, method: str, view) -> dict:
              "description": "`wait=<seconds>` (at most 30): answer once the job finished",
              "schema": {"type": "string", "pattern": r"^wait=[0-9]{1,2}$"}},
         ]
-    for status, schema in sorted(responses.items()):
-        op["responses"][str(status)] = _response(status, schema, location=contract.asynchronous and status < 300)
+    for status, declared in sorted(contract.responses.items()):
+        op["responses"][str(status)] = _response(status, declared, location=contract.asynchronous and status < 300)
     for status in problem_statuses(contract, method, bool(path_parameters)):
         problem = {"description": PROBLEM_DESCRIPTIONS[status], "content": {PROBLEM_MEDIA_TYPE: {"schema": ProblemSchema}}}
-        if status in (429, 503):
-            problem["headers"] = copy.deepcopy(RETRY_AFTER)
+        if status in RETRY_AFTER_REQUIRED:
+            problem["headers"] = {"Retry-After": {"description": "seconds to wait before retrying",
+                                                  "required": RETRY_AFTER_REQUIRED[status],
+                                                  "schema": {"type": "integer"}}}
         op["responses"].setdefault(str(status), problem)
+    op["responses"]["414"] = copy.deepcopy(REQUEST_LINE_TOO_LONG)
     _merge(op, getattr(view, "openapi", {}))
     return op
+
+
+def is_static(rule) -> bool:
+    """The static files of the app or of a blueprint (the dashboard's): not part of the API."""
+    return rule.endpoint == "static" or rule.endpoint.endswith(".static")
 
 
 def build_spec(app: Flask) -> dict:
@@ -180,11 +201,12 @@ def build_spec(app: Flask) -> dict:
     plugin = MarshmallowPlugin()
     spec = APISpec(title=TITLE, version=VERSION, openapi_version=OPENAPI_VERSION, plugins=[plugin])
     plugin.converter.add_attribute_function(_decimal_as_string)
+    plugin.converter.add_attribute_function(_nullable_nested)
     spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
     spec.components.schema("Problem", schema=ProblemSchema)
     paths: dict[str, dict] = {}
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
-        if rule.endpoint == "static":
+        if is_static(rule):
             continue
         view = app.view_functions[rule.endpoint]
         path = _RULE_ARGUMENT.sub(r"{\1}", rule.rule)
@@ -195,9 +217,18 @@ def build_spec(app: Flask) -> dict:
     return spec.to_dict()
 
 
+class OpenApiDocumentSchema(AnswerSchema):
+    """The answer of /api/v1/openapi.json: an OpenAPI 3 document (its parts as build_spec makes them)."""
+
+    openapi = fields.String()
+    info = fields.Dict()
+    paths = fields.Dict()
+    components = fields.Dict()
+
+
 @bp.get("/api/v1/openapi.json")
 @endpoint(summary="This document: the OpenAPI 3 description of every route", auth=False,
-          responses={200: None}, tags=["operations"])
+          responses={200: OpenApiDocumentSchema}, tags=["operations"])
 def openapi_document():
     app = current_app._get_current_object()
     if "openapi" not in app.extensions:

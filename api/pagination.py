@@ -77,9 +77,10 @@ class PageQuerySchema(StrictSchema):
     cursor = fields.String(load_default=None, validate=validate.Length(max=512))
 
 
-def listing(session, stmt, key_columns, query: dict, dump, *, descending: bool = False) -> dict:
-    """One page of a list route: `{items: dump(rows), next_cursor}` (SPEC 8.1)."""
+def listing(session, stmt, key_columns, query: dict, *, descending: bool = False, present=list) -> dict:
+    """One page of a list route: `{items: present(rows), next_cursor}` (SPEC 8.1), for the
+    route's page schema to dump; `present` turns the rows into what the item schema reads."""
     rows, next_cursor = page(
         session, stmt, key_columns, limit=query["limit"], cursor=query["cursor"], descending=descending
     )
-    return {"items": dump(rows), "next_cursor": next_cursor}
+    return {"items": present(rows), "next_cursor": next_cursor}

@@ -15,13 +15,15 @@ from services.access import dao_access, require_active
 from api.endpoint import endpoint
 from api.jobs import enqueue, job_response
 from api.pagination import listing
-from api.schemas.jobs import JobSchema
+from api.schemas.base import Extended
 from api.schemas.proposals import (
     ProposalCreateSchema, ProposalDetailSchema, ProposalEditSchema, ProposalListQuerySchema,
     ProposalPageSchema, ProposalSchema, TallyQuerySchema, TallySchema,
 )
 from governance.errors import Forbidden, InvalidState
-from governance.lifecycle import activation_window, already_done, ensure_allowed
+from governance.authority import require_transition_right
+from governance.lifecycle import check_request
+from governance.result import TallyResult
 from models import Proposal
 from infra.db import transaction
 from infra.db import db_now
@@ -37,13 +39,13 @@ _TASKS = {
 }
 
 
-def _tally(session, proposal: Proposal) -> dict | None:
+def _tally(session, proposal: Proposal) -> dict | TallyResult | None:
     """The stored result once finalized, the live tally once activated, else None."""
     if proposal.result is not None:
         return proposal.result
     if proposal.activated_at is None:
         return None
-    return current_tally(session, proposal).to_json()
+    return current_tally(session, proposal)
 
 
 @bp.get("")
@@ -60,7 +62,6 @@ def list_proposals(slug: str, query: dict):
             stmt,
             [Proposal.created_at, Proposal.id],
             query,
-            ProposalSchema(many=True).dump,
             descending=True,
         )
 
@@ -73,8 +74,7 @@ def post_proposal(slug: str, body: dict):
         dao = dao_access(session, slug, g.principal, "can_create_proposals").dao
         require_active(dao)
         proposal = create_proposal(session, dao, author=g.principal.subject_id, fields=body)
-        shown = ProposalSchema().dump(proposal)
-    return shown, 201, {"Location": f"/api/v1/daos/{slug}/proposals/{proposal.slug}"}
+    return proposal, 201, {"Location": f"/api/v1/daos/{slug}/proposals/{proposal.slug}"}
 
 
 @bp.get("/<pslug>")
@@ -84,7 +84,7 @@ def get_proposal(slug: str, pslug: str):
     with transaction() as session:
         dao = dao_access(session, slug, g.principal).dao
         proposal = load_proposal(session, dao, pslug)
-        return {**ProposalSchema().dump(proposal), "tally": _tally(session, proposal)}
+        return Extended(proposal, tally=_tally(session, proposal))
 
 
 @bp.patch("/<pslug>")
@@ -97,12 +97,12 @@ def patch_proposal(slug: str, pslug: str, body: dict):
         proposal = load_proposal(session, dao, pslug, lock="update")
         if proposal.created_by != g.principal.subject_id:
             raise Forbidden("only the author may edit a proposal")
-        return ProposalSchema().dump(update_draft(session, proposal, body))
+        return update_draft(session, proposal, body)
 
 
 @bp.get("/<pslug>/tally")
 @endpoint(summary="The tally (SPEC 5.3); ?model= computes it under another model for comparison",
-          query=TallyQuerySchema, responses={200: TallySchema}, tags=TAGS)
+          query=TallyQuerySchema, responses={200: TallySchema}, problems=(409,), tags=TAGS)
 def get_tally(slug: str, pslug: str, query: dict):
     with transaction() as session:
         dao = dao_access(session, slug, g.principal).dao
@@ -112,16 +112,7 @@ def get_tally(slug: str, pslug: str, query: dict):
         model = query.get("model")
         if proposal.result is not None and model in (None, proposal.effective_model):
             return proposal.result
-        return current_tally(session, proposal, model).to_json()
-
-
-def _authorize(access, proposal: Proposal, action: str) -> None:
-    if access.has("can_manage_proposals"):
-        return
-    author = proposal.created_by == g.principal.subject_id and access.has("can_create_proposals")
-    if action in ("activate", "cancel") and author:
-        return
-    raise Forbidden(f"{action} needs can_manage_proposals" + (" or the author" if action in ("activate", "cancel") else ""))
+        return current_tally(session, proposal, model)
 
 
 def _transition(slug: str, pslug: str, action: str):
@@ -129,12 +120,10 @@ def _transition(slug: str, pslug: str, action: str):
         access = dao_access(session, slug, g.principal, None)
         require_active(access.dao)
         proposal = load_proposal(session, access.dao, pslug)
-        _authorize(access, proposal, action)
-        if not already_done(proposal.status, action):
-            ensure_allowed(proposal.status, action)
-            if action == "activate":  # a window that cannot open is a 422 now, not a failed job
-                activation_window(db_now(session), proposal.start_at, proposal.end_at,
-                                  access.dao.voting_period_seconds)
+        require_transition_right(action, access.entitlements, proposal.created_by == g.principal.subject_id)
+        # A transition that cannot happen is a 409 or 422 now, not a failed job.
+        check_request(proposal.status, action, now=db_now(session), start_at=proposal.start_at,
+                      end_at=proposal.end_at, voting_period_seconds=access.dao.voting_period_seconds)
         job = enqueue(
             session, _TASKS[action],
             {"dao_slug": slug, "proposal_id": str(proposal.id), "proposal_slug": proposal.slug},
@@ -144,7 +133,7 @@ def _transition(slug: str, pslug: str, action: str):
 
 
 def _transition_route(action: str, summary: str):
-    @endpoint(summary=summary, responses={202: JobSchema, 200: JobSchema}, asynchronous=True, tags=TAGS)
+    @endpoint(summary=summary, asynchronous=True, tags=TAGS)
     def view(slug: str, pslug: str):
         return _transition(slug, pslug, action)
 

@@ -14,10 +14,11 @@ from api.pagination import PageQuerySchema, listing
 from api.schemas.roles import (
     PermissionQuerySchema, PermissionSchema, RoleCreateSchema, RolePageSchema, RoleSchema, RoleUpdateSchema,
 )
+from governance.authority import require_role_change_within
 from governance.entitlements import entitlement_for_action, validate_entitlements
 from models import DaoRole
 from infra.db import transaction
-from services.roles import create_role, delete_role, get_role, granted, require_within, update_role
+from services.roles import create_role, delete_role, get_role, update_role
 
 bp = Blueprint("roles", __name__, url_prefix="/api/v1/daos/<slug>")
 TAGS = ["roles"]
@@ -39,7 +40,6 @@ def list_roles(slug: str, query: dict):
             select(DaoRole).where(DaoRole.dao_id == dao.id),
             [DaoRole.code],
             query,
-            RoleSchema(many=True).dump,
         )
 
 
@@ -49,10 +49,9 @@ def list_roles(slug: str, query: dict):
 def post_role(slug: str, body: dict):
     with transaction() as session:
         access = _manage(session, slug)
-        require_within(access.entitlements, granted(validate_entitlements(body["entitlements"])))
+        require_role_change_within(access.entitlements, None, validate_entitlements(body["entitlements"]))
         role = create_role(session, access.dao, **body)
-        shown = RoleSchema().dump(role)
-    return shown, 201, {"Location": f"/api/v1/daos/{slug}/roles/{role.code}"}
+    return role, 201, {"Location": f"/api/v1/daos/{slug}/roles/{role.code}"}
 
 
 @bp.get("/roles/<code>")
@@ -60,7 +59,7 @@ def post_role(slug: str, body: dict):
 def get_one(slug: str, code: str):
     with transaction() as session:
         dao = dao_access(session, slug, g.principal).dao
-        return RoleSchema().dump(get_role(session, dao, code))
+        return get_role(session, dao, code)
 
 
 @bp.put("/roles/<code>")
@@ -70,9 +69,8 @@ def put_role(slug: str, code: str, body: dict):
     with transaction() as session:
         access = _manage(session, slug)
         role = get_role(session, access.dao, code, lock="update")
-        wanted = granted(validate_entitlements(body["entitlements"]))
-        require_within(access.entitlements, wanted.symmetric_difference(granted(role.entitlements)))
-        return RoleSchema().dump(update_role(session, access.dao, role, **body))
+        require_role_change_within(access.entitlements, role.entitlements, validate_entitlements(body["entitlements"]))
+        return update_role(session, access.dao, role, **body)
 
 
 @bp.delete("/roles/<code>")
@@ -81,7 +79,7 @@ def delete_one(slug: str, code: str):
     with transaction() as session:
         access = _manage(session, slug)
         role = get_role(session, access.dao, code, lock="update")
-        require_within(access.entitlements, granted(role.entitlements))
+        require_role_change_within(access.entitlements, role.entitlements, None)
         delete_role(session, access.dao, role)
     return "", 204
 

@@ -34,7 +34,7 @@ from marshmallow import ValidationError, fields, validate
 from werkzeug.exceptions import ServiceUnavailable
 
 from services.access import dao_access
-from api.endpoint import endpoint
+from api.endpoint import NotJson, endpoint
 from api.schemas.base import StrictSchema
 from governance.errors import DomainError
 from infra.config import get_settings
@@ -171,7 +171,9 @@ def format_event(msg) -> str:
 
 @bp.get("/stream")
 @endpoint(summary="The DAO's live events as Server-Sent Events, resumable with Last-Event-ID (can_read)",
-          query=StreamQuerySchema, responses={200: None}, tags=["events"])
+          query=StreamQuerySchema, tags=["events"], responses={200: NotJson(
+              "text/event-stream", "`text/event-stream`: `id` (stream sequence), `event` (the event type) and "
+              "`data` (the event payload) per event, and a comment line as heartbeat")})
 def stream_events(slug: str, query: dict):
     with transaction() as session:
         dao_access(session, slug, g.principal)
@@ -193,9 +195,4 @@ stream_events.openapi = {
         "description": "the `id` of the last event received: the stream resumes after it",
         "schema": {"type": "string", "pattern": "^[0-9]{1,18}$"},
     }],
-    "responses": {"200": {
-        "description": "`text/event-stream`: `id` (stream sequence), `event` (the event type) and `data` "
-                       "(the event payload) per event, and a comment line as heartbeat",
-        "content": {"text/event-stream": {"schema": {"type": "string"}}},
-    }},
 }

@@ -8,21 +8,17 @@ from services.access import dao_access
 from api.endpoint import endpoint
 from api.jobs import enqueue, job_response, submit
 from api.pagination import PageQuerySchema, listing
-from api.schemas.jobs import JobSchema
 from api.schemas.timebank import (
-    TimeAccountSchema, TimeAdjustmentSchema, TimeDepositSchema, TimeTransactionPageSchema,
-    TimeTransactionSchema, TimeTransferSchema,
+    TimeAccountSchema, TimeAdjustmentSchema, TimeDepositSchema, TimeTransactionPageSchema, TimeTransferSchema,
 )
-from governance.errors import Forbidden, ValidationFailed
+from governance.errors import Forbidden
+from governance.ledger import require_two_parties
 from models import TimeCreditTransaction
 from infra.db import transaction
 from services.timebank import check_depositor, find_account
 from tasks.timebank import adjust_time_credits, deposit_time_credits, transfer_time_credits
 
 bp = Blueprint("timebank", __name__, url_prefix="/api/v1")
-
-JOB_RESPONSES = {202: JobSchema, 200: JobSchema}
-
 
 @bp.get("/timebank/balance")
 @endpoint(summary="The caller's time-credit account (zero before its first movement)",
@@ -32,9 +28,8 @@ def get_balance():
     with transaction() as session:
         account = find_account(session, subject_id)
     if account is None:
-        return TimeAccountSchema().dump({"subject_id": subject_id, "balance": 0, "lifetime_earned": 0,
-                                         "lifetime_spent": 0})
-    return TimeAccountSchema().dump(account)
+        return {"subject_id": subject_id, "balance": 0, "lifetime_earned": 0, "lifetime_spent": 0}
+    return account
 
 
 @bp.get("/timebank/transactions")
@@ -47,23 +42,21 @@ def list_transactions(query: dict):
             select(TimeCreditTransaction).where(TimeCreditTransaction.subject_id == g.principal.subject_id),
             [TimeCreditTransaction.created_at, TimeCreditTransaction.id],
             query,
-            TimeTransactionSchema(many=True).dump,
             descending=True,
         )
 
 
 @bp.post("/timebank/transfers")
 @endpoint(summary="Transfer credits from the caller to another subject", body=TimeTransferSchema,
-          responses=JOB_RESPONSES, asynchronous=True, tags=["timebank"])
+          asynchronous=True, tags=["timebank"])
 def post_transfer(body: dict):
-    if body["to_subject_id"] == g.principal.subject_id:
-        raise ValidationFailed("cannot transfer to oneself", errors={"to_subject_id": ["must not be the caller"]})
+    require_two_parties(g.principal.subject_id, body["to_subject_id"])
     return submit(transfer_time_credits, {**body, "amount": str(body["amount"])})
 
 
 @bp.post("/timebank/adjustments")
 @endpoint(summary="Credit (amount > 0) or debit (amount < 0) any account (platform_admin)",
-          body=TimeAdjustmentSchema, responses=JOB_RESPONSES, asynchronous=True, tags=["timebank"])
+          body=TimeAdjustmentSchema, asynchronous=True, tags=["timebank"])
 def post_adjustment(body: dict):
     if not g.principal.is_platform_admin:
         raise Forbidden("requires the platform_admin role")
@@ -72,7 +65,7 @@ def post_adjustment(body: dict):
 
 @bp.post("/daos/<slug>/treasury/time-deposits")
 @endpoint(summary="Move the caller's credits into the DAO's TIME token (active members)",
-          body=TimeDepositSchema, responses=JOB_RESPONSES, asynchronous=True, tags=["timebank", "treasury"])
+          body=TimeDepositSchema, asynchronous=True, tags=["timebank", "treasury"])
 def post_time_deposit(slug: str, body: dict):
     with transaction() as session:
         access = dao_access(session, slug, g.principal, entitlement=None)

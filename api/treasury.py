@@ -8,10 +8,7 @@ from api.jobs import enqueue, job_response
 from api.pagination import PageQuerySchema, listing
 from api.endpoint import endpoint
 from api.schemas.jobs import JobSchema
-from api.schemas.treasury import (
-    TreasuryDeltaSchema, TreasuryItemSchema, TreasuryListSchema,
-    TreasuryTransactionPageSchema, TreasuryTransactionSchema,
-)
+from api.schemas.treasury import TreasuryDeltaSchema, TreasuryListSchema, TreasuryTransactionPageSchema
 from models import TreasuryBalance, TreasuryTransaction
 from infra.db import transaction
 from tasks.treasury import apply_treasury_delta
@@ -19,11 +16,11 @@ from tasks.treasury import apply_treasury_delta
 bp = Blueprint("treasury", __name__, url_prefix="/api/v1/daos/<slug>/treasury")
 
 
-def treasury_items(session, dao) -> list[dict]:
-    balances = session.scalars(
+def treasury_items(session, dao) -> list[TreasuryBalance]:
+    """The DAO's balances by token symbol (what TreasuryItemSchema shows)."""
+    return list(session.scalars(
         select(TreasuryBalance).where(TreasuryBalance.dao_id == dao.id).order_by(TreasuryBalance.token_symbol)
-    )
-    return TreasuryItemSchema(many=True).dump(balances)
+    ))
 
 
 @bp.get("")
@@ -45,14 +42,13 @@ def list_transactions(slug: str, query: dict):
             select(TreasuryTransaction).where(TreasuryTransaction.dao_id == access.dao.id),
             [TreasuryTransaction.created_at, TreasuryTransaction.id],
             query,
-            TreasuryTransactionSchema(many=True).dump,
             descending=True,
         )
 
 
 @bp.post("/deltas")
 @endpoint(summary="Add a delta to a token balance (can_manage_treasury)", body=TreasuryDeltaSchema,
-          responses={202: JobSchema, 201: JobSchema}, asynchronous=True, tags=["treasury"])
+          responses={201: JobSchema}, asynchronous=True, tags=["treasury"])
 def post_delta(slug: str, body: dict):
     with transaction() as session:
         access = dao_access(session, slug, g.principal, "can_manage_treasury")

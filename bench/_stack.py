@@ -17,6 +17,7 @@ import contextlib
 import os
 import platform
 import signal
+import socket
 import statistics
 import sys
 import tempfile
@@ -30,7 +31,7 @@ import psycopg
 import requests
 
 from devstack import processes
-from devstack.servers import find_free_port
+from devstack.osutil import find_free_port
 from tests import stack as test_stack
 
 ROOT = test_stack.ROOT
@@ -80,10 +81,14 @@ class Bench:
         beat.wait_for_log("beat: Starting", timeout=60)
         return beat
 
-    def api(self) -> str:
-        """The API under gunicorn (api/gunicorn_conf.py) on a free port; returns its base URL."""
+    def api(self, app: str | None = None, name: str = "api", **env) -> str:
+        """The API under gunicorn (api/gunicorn_conf.py) on a free port; returns its base URL.
+        `app` replaces the application (a gunicorn app spec) under the same settings."""
         port = find_free_port()
-        api = self._start("api", processes.api_command(sys.executable), API_HOST="127.0.0.1", API_PORT=port)
+        command = processes.api_command(sys.executable)
+        if app:
+            command[-1] = app
+        api = self._start(name, command, API_HOST="127.0.0.1", API_PORT=port, **env)
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -94,6 +99,17 @@ class Bench:
                 raise RuntimeError(f"the API exited:\n{api.log()[-4000:]}")
             time.sleep(0.2)
         raise TimeoutError(f"the API did not answer /healthz:\n{api.log()[-4000:]}")
+
+    def consume(self, worker: test_stack.Process, on: bool, queues=processes.QUEUES) -> None:
+        """Make `worker` consume `queues` again, or stop consuming them (Celery remote control:
+        its messages wait in the broker meanwhile)."""
+        from worker.app import celery_app
+
+        node = worker.command[worker.command.index("-n") + 1].replace("%h", socket.gethostname())
+        change = celery_app.control.add_consumer if on else celery_app.control.cancel_consumer
+        for queue in queues:
+            if not change(queue, destination=[node], reply=True, timeout=5):
+                raise RuntimeError(f"worker {node} did not answer the consumer change of {queue}")
 
     def stop(self, process: test_stack.Process) -> None:
         process.stop()
@@ -188,6 +204,21 @@ def tree_cpu(pid: int, *, children: bool = True) -> float:
             times = proc.cpu_times()
             total += times.user + times.system
     return total
+
+
+def wait_idle(pid: int, timeout: float = 300, window: float = 0.5, cores: float = 0.05) -> float:
+    """Wait until a process group uses less than `cores` CPU over `window` seconds (its work is
+    done, whatever it consists of); return the monotonic time that quiet window began."""
+    deadline = time.monotonic() + timeout
+    t0, before = time.monotonic(), tree_cpu(pid)
+    while True:
+        time.sleep(window)
+        t1, after = time.monotonic(), tree_cpu(pid)
+        if (after - before) / (t1 - t0) < cores:
+            return t0
+        if t1 > deadline:
+            raise TimeoutError(f"process {pid} still busy after {timeout}s")
+        t0, before = t1, after
 
 
 class CpuMeter:

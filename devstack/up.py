@@ -2,11 +2,12 @@
 
 1. Takes an exclusive lock on ``<data dir>/up.lock`` (data dir = ``GOV_DATA_DIR`` or ``.data``):
    a second ``make up`` in the same folder exits at once instead of fighting over the servers.
-2. Starts an embedded Postgres / Redis / NATS (``devstack.servers``) for each of ``DATABASE_URL``,
-   ``REDIS_URL``, ``NATS_URL`` that is not set, under ``<data dir>/postgres|redis|nats``, and passes
-   their URLs to the children.
+2. Starts an embedded Postgres / Redis / NATS (``devstack.postgres``, ``devstack.redis_server``,
+   ``devstack.nats_server``) for each of ``DATABASE_URL``, ``REDIS_URL``, ``NATS_URL`` that is not
+   set, under ``<data dir>/postgres|redis|nats``, and passes their URLs to the children.
 3. Runs the migrations (stops on failure), then starts api, worker, beat, consumer and flower
-   (``devstack.processes``), each in its own process group, with their output prefixed by name.
+   (``devstack.processes``), each in its own process group, with their output prefixed by name
+   (``devstack.children``).
 4. Ctrl-C / SIGTERM: SIGTERM to every child (then to what is left of its process group), SIGKILL
    to every group after the grace period, clean stop of the embedded servers, exit 0. A child
    that dies on its own stops everything with a non-zero exit.
@@ -22,25 +23,21 @@ import fcntl
 import os
 import re
 import signal
-import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Mapping, Sequence
+from typing import IO, Any, Callable, ContextManager, Mapping, Sequence
 
 from devstack import processes
-from devstack.servers import (
-    EmbeddedNats,
-    EmbeddedPostgres,
-    EmbeddedRedis,
-    ServerError,
-    _pdeathsig_preexec,
-    port_is_free,
-)
+from devstack.children import Child, Console, spawn, start_reader, stop_children
+from devstack.embedded import EmbeddedServer, ServerError
+from devstack.nats_server import EmbeddedNats
+from devstack.osutil import port_is_free
+from devstack.postgres import EmbeddedPostgres
+from devstack.redis_server import EmbeddedRedis
+from devstack.shutdown import Shutdown, Signals
 
-PREFIX = "devstack"
 READY_MESSAGE = "all processes started; press Ctrl-C to stop"
 LOCK_MESSAGE = "make up is already running in this folder (pid {pid})"
 
@@ -49,48 +46,8 @@ EXIT_CHILD_DIED = 1
 EXIT_STARTUP_FAILED = 1
 EXIT_LOCKED = 2
 
-
-class _Shutdown(BaseException):
-    """Raised by the signal handler to unwind to the cleanup code."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
-
-
-# --------------------------------------------------------------------------- output
-
-
-class _Console:
-    """Serialises lines from the supervisor and the children's reader threads."""
-
-    def __init__(self, stream: IO[str]) -> None:
-        self.stream = stream
-        self.lock = threading.Lock()
-        self.width = len(PREFIX)
-
-    def line(self, name: str, text: str) -> None:
-        with self.lock:
-            try:
-                self.stream.write(f"{name:<{self.width}} | {text}\n")
-                self.stream.flush()
-            except (OSError, ValueError):  # closed or broken pipe: keep supervising
-                pass
-
-    def say(self, text: str) -> None:
-        for part in text.splitlines() or [""]:
-            self.line(PREFIX, part)
-
-    def pump(self, name: str, pipe: IO[bytes]) -> None:
-        """Copy a child's output to the console, line by line, until EOF."""
-        try:
-            for raw in iter(pipe.readline, b""):
-                self.line(name, raw.decode("utf-8", errors="replace").rstrip("\r\n"))
-        except (OSError, ValueError):
-            pass
-        finally:
-            with contextlib.suppress(OSError):
-                pipe.close()
+# One row of the table printed once everything runs: name, where, note.
+Row = tuple[str, str, str]
 
 
 # --------------------------------------------------------------------------- lock
@@ -117,88 +74,33 @@ def _acquire_lock(data_dir: Path) -> tuple[IO[str] | None, str]:
     return handle, ""
 
 
-# --------------------------------------------------------------------------- children
+# --------------------------------------------------------------------------- the steps
 
 
-@dataclass
-class _Child:
-    name: str
-    argv: list[str]
-    proc: subprocess.Popen[bytes]
-    reader: threading.Thread | None = field(default=None)
+def _data_root(data_dir: str | os.PathLike[str] | None, env: Mapping[str, str], default: str) -> Path:
+    """The data folder: ``data_dir``, else ``GOV_DATA_DIR`` of ``env``, else ``default``; created."""
+    root = Path(data_dir if data_dir is not None else env.get("GOV_DATA_DIR") or default)
+    root = root.expanduser().resolve()
+    root.mkdir(parents=True, exist_ok=True)
+    return root
 
 
-def _spawn(name: str, argv: Sequence[str], env: Mapping[str, str], cwd: Path | None) -> _Child:
-    proc = subprocess.Popen(
-        list(argv), env=dict(env), cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, process_group=0, preexec_fn=_pdeathsig_preexec(),
-    )
-    return _Child(name, list(argv), proc)
-
-
-def _start_reader(child: _Child, console: _Console) -> None:
-    assert child.proc.stdout is not None
-    child.reader = threading.Thread(target=console.pump, args=(child.name, child.proc.stdout),
-                                    name=f"output-{child.name}", daemon=True)
-    child.reader.start()
-
-
-def _killpg(child: _Child, sig: int) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(child.proc.pid, sig)
-
-
-def _group_alive(child: _Child) -> bool:
-    try:
-        os.killpg(child.proc.pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
+def _app_ports_free(settings: Any, console: Console) -> bool:
+    """True when the API and Flower ports are free; otherwise says which one is taken."""
+    for name, port, var in (("api", settings.api_port, "API_PORT"),
+                            ("flower", settings.flower_port, "FLOWER_PORT")):
+        if not port_is_free(port, "0.0.0.0"):
+            console.say(f"port {port} for {name} is already in use; set {var} to another port")
+            return False
     return True
 
 
-def _stop_children(children: Sequence[_Child], timeout: float, console: _Console, hurry: threading.Event) -> None:
-    """Stop every child and everything in its process group.
-
-    SIGTERM goes first to the process we started (gunicorn's master, celery's main process): it
-    stops its own workers gracefully (celery: warm shutdown, tasks in progress finish; a SIGTERM
-    straight to celery's pool processes would abort their tasks). Processes left in a group whose
-    leader has exited get SIGTERM too. After ``timeout`` seconds, SIGKILL to every group.
-    """
-    alive = [c for c in children if c.proc.poll() is None]
-    if alive:
-        console.say(f"stopping {', '.join(c.name for c in alive)} ...")
-    for child in alive:
-        with contextlib.suppress(ProcessLookupError):
-            child.proc.send_signal(signal.SIGTERM)
-    group_termed: set[int] = set()
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and not hurry.is_set():
-        pending = False
-        for child in children:
-            if child.proc.poll() is None:
-                pending = True
-            elif _group_alive(child):
-                pending = True
-                if child.proc.pid not in group_termed:  # orphans of an exited leader
-                    group_termed.add(child.proc.pid)
-                    _killpg(child, signal.SIGTERM)
-        if not pending:
-            break
-        time.sleep(0.05)
-    for child in children:
-        if child.proc.poll() is None or _group_alive(child):
-            console.say(f"{child.name} did not stop within {timeout:.0f}s; killing it")
-            _killpg(child, signal.SIGKILL)
-    for child in children:
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            child.proc.wait(5)
-        if child.reader is not None:
-            child.reader.join(2)
-
-
-# --------------------------------------------------------------------------- helpers
+def _child_env(base_env: Mapping[str, str], root: Path) -> dict[str, str]:
+    """The children's environment: ``base_env`` with GOV_DATA_DIR and unbuffered Python output."""
+    child_env = dict(base_env)
+    child_env["GOV_DATA_DIR"] = str(root)
+    child_env.setdefault("PYTHONUNBUFFERED", "1")
+    return child_env
 
 
 def _redact(url: str) -> str:
@@ -206,12 +108,119 @@ def _redact(url: str) -> str:
     return re.sub(r"(//[^:/@]*:)[^@/]+@", r"\1***@", url)
 
 
-def _print_table(console: _Console, rows: list[tuple[str, str, str]]) -> None:
+def _start_servers(
+    root: Path,
+    base_env: Mapping[str, str],
+    child_env: dict[str, str],
+    servers: list[EmbeddedServer],
+    console: Console,
+    uninterrupted: Callable[[], ContextManager[None]],
+) -> list[Row]:
+    """Start an embedded server for each of DATABASE_URL, REDIS_URL, NATS_URL unset in ``base_env``.
+
+    Sets its URL in ``child_env``. Each server is appended to ``servers`` before it starts, so the
+    caller stops it even when its start fails. Any failure is raised as ``ServerError``. Returns
+    the table rows saying where each of the three is.
+    """
+    rows: list[Row] = []
+    for var, label, factory in (
+        ("DATABASE_URL", "Postgres", lambda: EmbeddedPostgres(root / "postgres")),
+        ("REDIS_URL", "Redis", lambda: EmbeddedRedis(root / "redis", persistent=True)),
+        ("NATS_URL", "NATS", lambda: EmbeddedNats(root / "nats")),
+    ):
+        if base_env.get(var):
+            rows.append((label, _redact(base_env[var]), f"from {var}"))
+            continue
+        server = factory()
+        console.say(f"starting embedded {label} in {server.data_dir} ...")
+        servers.append(server)
+        try:
+            with uninterrupted():
+                server.start()
+        except ServerError:
+            raise
+        except Exception as err:
+            raise ServerError(f"{label}: {type(err).__name__}: {err}") from err
+        child_env[var] = server.url
+        rows.append((label, server.url, f"embedded, {server.data_dir}"))
+    return rows
+
+
+def _migrate(argv: Sequence[str], env: Mapping[str, str], cwd: Path, console: Console,
+             children: list[Child]) -> bool:
+    """Run the migration command to its end (listed in ``children`` meanwhile); True on exit code 0."""
+    console.say("running migrations: " + " ".join(argv))
+    child = spawn("migrate", argv, env, cwd)
+    children.append(child)
+    start_reader(child, console)
+    rc = child.proc.wait()
+    assert child.reader is not None
+    child.reader.join(5)
+    children.remove(child)
+    if rc != 0:
+        console.say(f"migrations failed (exit code {rc}); not starting the application")
+        return False
+    return True
+
+
+def _start_children(services: Mapping[str, Sequence[str]], env: Mapping[str, str], cwd: Path,
+                    console: Console, children: list[Child]) -> None:
+    """Start every service (appended to ``children``), then the threads copying their output."""
+    # Spawn everything first, then start the output threads (no fork while threads run).
+    for name, argv in services.items():
+        children.append(spawn(name, argv, env, cwd))
+    for child in children:
+        start_reader(child, console)
+
+
+def _print_table(console: Console, rows: list[Row]) -> None:
+    """Print ``rows`` as aligned columns between two empty lines."""
     width = max(len(r[0]) for r in rows)
     console.say("")
     for name, where, note in rows:
         console.say(f"  {name:<{width}}  {where}" + (f"   ({note})" if note else ""))
     console.say("")
+
+
+def _announce(console: Console, services: Mapping[str, Sequence[str]], settings: Any, server_rows: list[Row],
+              children: Sequence[Child], root: Path) -> None:
+    """Print where the API, Flower and the servers are, the children's pids, then READY_MESSAGE."""
+    endpoints: list[Row] = []
+    if "api" in services:
+        endpoints.append(("API", f"http://127.0.0.1:{settings.api_port}", "metrics at /metrics"))
+    if "flower" in services:
+        auth = "basic auth" if settings.flower_basic_auth else ""
+        endpoints.append(("Flower", f"http://127.0.0.1:{settings.flower_port}", auth))
+    _print_table(console, endpoints + server_rows + [
+        ("Processes", ", ".join(f"{c.name}={c.proc.pid}" for c in children), ""),
+        ("Data", str(root), ""),
+    ])
+    console.say(READY_MESSAGE)
+
+
+def _supervise(children: Sequence[Child], console: Console) -> int:
+    """Wait until a child exits, then return EXIT_CHILD_DIED (a signal raises ``Shutdown`` instead)."""
+    while True:
+        for child in children:
+            rc = child.proc.poll()
+            if rc is not None:
+                console.say(f"{child.name} exited unexpectedly (exit code {rc}); stopping everything")
+                return EXIT_CHILD_DIED
+        time.sleep(0.2)
+
+
+def _stop(children: Sequence[Child], servers: Sequence[EmbeddedServer], timeout: float, console: Console,
+          hurry: threading.Event) -> None:
+    """Stop the children (see ``stop_children``), then the embedded servers, last started first."""
+    stop_children(children, timeout, console, hurry)
+    for server in reversed(servers):
+        try:
+            if server.running:
+                console.say(f"stopping embedded {server.name} ...")
+            server.stop()
+        except Exception as err:  # keep stopping the others
+            console.say(f"error stopping {server.name}: {err}")
+    console.say("stopped")
 
 
 # --------------------------------------------------------------------------- main
@@ -235,13 +244,11 @@ def run(
     """
     from infra.config import get_settings, reset_settings
 
-    console = _Console(stream or sys.stdout)
+    console = Console(stream or sys.stdout)
     base_env = dict(os.environ if env is None else env)
     reset_settings()
     settings = get_settings()
-    root = Path(data_dir if data_dir is not None else base_env.get("GOV_DATA_DIR") or settings.data_dir)
-    root = root.expanduser().resolve()
-    root.mkdir(parents=True, exist_ok=True)
+    root = _data_root(data_dir, base_env, settings.data_dir)
     workdir = Path(cwd).resolve() if cwd is not None else Path.cwd()
 
     lock, holder = _acquire_lock(root)
@@ -249,138 +256,36 @@ def run(
         print(LOCK_MESSAGE.format(pid=holder) + f" ({root})", file=sys.stderr, flush=True)
         return EXIT_LOCKED
 
-    hurry = threading.Event()
-    deferred: dict[str, int | bool | None] = {"active": False, "signum": None}
-
-    def on_signal(signum: int, _frame: object) -> None:
-        if deferred["active"]:
-            deferred["signum"] = signum  # acted on when the server start finished
-            return
-        raise _Shutdown(signum)
-
-    @contextlib.contextmanager
-    def uninterrupted():
-        # An initdb or pg_ctl killed half-way can leave a data folder that never starts again,
-        # so a signal during a server start waits until the start finished (about a second).
-        deferred["active"] = True
-        try:
-            yield
-        finally:
-            deferred["active"] = False
-            if deferred["signum"] is not None:
-                raise _Shutdown(int(deferred["signum"]))
-
-    def on_signal_during_cleanup(signum: int, _frame: object) -> None:
-        hurry.set()  # a second Ctrl-C: do not wait for the grace period
-
-    handled = [signal.SIGINT, signal.SIGTERM, signal.SIGHUP]
-    previous = {sig: signal.signal(sig, on_signal) for sig in handled}
-
-    servers: list = []
-    children: list[_Child] = []
-    code = EXIT_OK
+    signals = Signals()
+    signals.install()
+    servers: list[EmbeddedServer] = []
+    children: list[Child] = []
     try:
         default_app = services is None
         if default_app:
             services = processes.service_commands(root, settings.flower_port, settings.flower_basic_auth)
         if migrate is None:
             migrate = processes.migrate_command()
-        if default_app:
-            for name, port, var in (("api", settings.api_port, "API_PORT"),
-                                    ("flower", settings.flower_port, "FLOWER_PORT")):
-                if not port_is_free(port, "0.0.0.0"):
-                    console.say(f"port {port} for {name} is already in use; set {var} to another port")
-                    return EXIT_STARTUP_FAILED
-
-        child_env = dict(base_env)
-        child_env["GOV_DATA_DIR"] = str(root)
-        child_env.setdefault("PYTHONUNBUFFERED", "1")
-        rows: list[tuple[str, str, str]] = []
-        for var, label, factory in (
-            ("DATABASE_URL", "Postgres", lambda: EmbeddedPostgres(root / "postgres")),
-            ("REDIS_URL", "Redis", lambda: EmbeddedRedis(root / "redis", persistent=True)),
-            ("NATS_URL", "NATS", lambda: EmbeddedNats(root / "nats")),
-        ):
-            if base_env.get(var):
-                rows.append((label, _redact(base_env[var]), f"from {var}"))
-                continue
-            server = factory()
-            console.say(f"starting embedded {label} in {server.data_dir} ...")
-            servers.append(server)
-            try:
-                with uninterrupted():
-                    server.start()
-            except ServerError:
-                raise
-            except Exception as err:
-                raise ServerError(f"{label}: {type(err).__name__}: {err}") from err
-            child_env[var] = server.url
-            rows.append((label, server.url, f"embedded, {server.data_dir}"))
-
-        if migrate:
-            console.say("running migrations: " + " ".join(migrate))
-            child = _spawn("migrate", migrate, child_env, workdir)
-            children.append(child)
-            _start_reader(child, console)
-            rc = child.proc.wait()
-            assert child.reader is not None
-            child.reader.join(5)
-            children.remove(child)
-            if rc != 0:
-                console.say(f"migrations failed (exit code {rc}); not starting the application")
-                return EXIT_STARTUP_FAILED
-
-        # Spawn everything first, then start the output threads (no fork while threads run).
-        for name, argv in services.items():
-            children.append(_spawn(name, argv, child_env, workdir))
-        for child in children:
-            _start_reader(child, console)
-
-        endpoints: list[tuple[str, str, str]] = []
-        if "api" in services:
-            endpoints.append(("API", f"http://127.0.0.1:{settings.api_port}", "metrics at /metrics"))
-        if "flower" in services:
-            auth = "basic auth" if settings.flower_basic_auth else ""
-            endpoints.append(("Flower", f"http://127.0.0.1:{settings.flower_port}", auth))
-        _print_table(console, endpoints + rows + [
-            ("Processes", ", ".join(f"{c.name}={c.proc.pid}" for c in children), ""),
-            ("Data", str(root), ""),
-        ])
-        console.say(READY_MESSAGE)
-
-        while True:
-            for child in children:
-                rc = child.proc.poll()
-                if rc is not None:
-                    console.say(f"{child.name} exited unexpectedly (exit code {rc}); stopping everything")
-                    code = EXIT_CHILD_DIED
-                    return code
-            time.sleep(0.2)
-    except _Shutdown as stop:
+        if default_app and not _app_ports_free(settings, console):
+            return EXIT_STARTUP_FAILED
+        child_env = _child_env(base_env, root)
+        server_rows = _start_servers(root, base_env, child_env, servers, console, signals.uninterrupted)
+        if migrate and not _migrate(migrate, child_env, workdir, console, children):
+            return EXIT_STARTUP_FAILED
+        _start_children(services, child_env, workdir, console, children)
+        _announce(console, services, settings, server_rows, children, root)
+        return _supervise(children, console)
+    except Shutdown as stop:
         console.say(f"received {signal.Signals(stop.signum).name}, shutting down")
-        code = EXIT_OK
-        return code
+        return EXIT_OK
     except ServerError as err:
         console.say(f"could not start an embedded server: {err}")
-        code = EXIT_STARTUP_FAILED
-        return code
+        return EXIT_STARTUP_FAILED
     finally:
-        for sig in handled:
-            signal.signal(sig, on_signal_during_cleanup)
+        signals.cleanup_started()
         try:
-            _stop_children(children, stop_timeout, console, hurry)
-            for server in reversed(servers):
-                try:
-                    if server.running:
-                        console.say(f"stopping embedded {server.name} ...")
-                    server.stop()
-                except Exception as err:  # keep stopping the others
-                    console.say(f"error stopping {server.name}: {err}")
-            console.say("stopped")
+            _stop(children, servers, stop_timeout, console, signals.hurry)
         finally:
             with contextlib.suppress(OSError):
                 lock.close()  # releases the flock
-            for sig, handler in previous.items():
-                signal.signal(sig, handler)
-
-
+            signals.restore()

@@ -6,25 +6,18 @@ top-level keys are kept as they are: the payload is also carried to downstream s
 """
 
 import re
-from decimal import Decimal
 
 from governance.errors import ValidationFailed
-from governance.power import MODELS, as_decimal, decimal_text
+from governance.validation import FieldErrors, bounded_decimal, setting_value
+from governance.vocabulary import SUBJECT_TYPES
 
 ACTION_TYPES = ("treasury_transfer", "add_member", "remove_member", "set_role", "update_dao")
 MAX_ACTIONS = 50
-SUBJECT_TYPES = ("user", "agent")
 TOKEN_SYMBOL = re.compile(r"^[A-Z0-9]{1,16}$")
-_MAX_DECIMAL = Decimal(10) ** 22  # numeric(30,8)
 _DAO_FIELDS = (
     "quorum_percent", "pass_threshold_percent", "voting_period_seconds", "governance_model",
     "name", "description",
 )
-
-
-class _Errors(dict):
-    def add(self, key: str, message: str) -> None:
-        self.setdefault(key, []).append(message)
 
 
 MAX_TEXT = 200  # subject ids, roles, names: the API's own bounds for the same fields
@@ -45,28 +38,6 @@ def _text(errors, key, value, *, required=True, allow_empty=False, max_length=MA
     return value
 
 
-def _decimal(errors, key, value, *, minimum, exclusive=False, maximum=None):
-    """A decimal string (or integer) within bounds, normalized to 8 places; None on error."""
-    if value is None:
-        errors.add(key, "missing required field")
-        return None
-    try:
-        d = as_decimal(value)
-    except (TypeError, ValueError):
-        errors.add(key, "must be a decimal string")
-        return None
-    if d.as_tuple().exponent < -8:
-        errors.add(key, "at most 8 decimal places")
-        return None
-    if d < minimum or (exclusive and d == minimum):
-        errors.add(key, f"must be {'>' if exclusive else '>='} {minimum}")
-        return None
-    if d > (maximum if maximum is not None else _MAX_DECIMAL):
-        errors.add(key, f"must be <= {maximum if maximum is not None else _MAX_DECIMAL}")
-        return None
-    return decimal_text(d)
-
-
 def _unknown(errors, prefix, action, allowed):
     for key in action:
         if key not in allowed:
@@ -83,7 +54,7 @@ def _treasury_transfer(errors, p, a):
     return {
         "type": "treasury_transfer",
         "token_symbol": symbol,
-        "amount": _decimal(errors, f"{p}.amount", a.get("amount"), minimum=0, exclusive=True),
+        "amount": bounded_decimal(errors, f"{p}.amount", a.get("amount"), minimum=0, exclusive=True),
         "to_subject_id": _text(errors, f"{p}.to_subject_id", a.get("to_subject_id")),
     }
 
@@ -98,7 +69,7 @@ def _add_member(errors, p, a):
         "subject_id": _text(errors, f"{p}.subject_id", a.get("subject_id")),
         "subject_type": subject_type,
         "role": _text(errors, f"{p}.role", a.get("role", "member")),
-        "voting_power": _decimal(
+        "voting_power": bounded_decimal(
             errors, f"{p}.voting_power", a.get("voting_power", "1"), minimum=0
         ),
     }
@@ -127,20 +98,12 @@ def _update_dao(errors, p, a):
     out = {"type": "update_dao"}
     for key in present:
         value, k = a[key], f"{p}.{key}"
-        if key in ("quorum_percent", "pass_threshold_percent"):
-            out[key] = _decimal(errors, k, value, minimum=0, maximum=Decimal(100))
-        elif key == "voting_period_seconds":
-            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-                errors.add(k, "must be an integer > 0")
-            out[key] = value
-        elif key == "governance_model":
-            if value not in MODELS:
-                errors.add(k, f"must be one of: {', '.join(MODELS)}")
-            out[key] = value
-        else:
+        if key in ("name", "description"):
             description = key == "description"
             out[key] = _text(errors, k, value, allow_empty=description,
                              max_length=MAX_DESCRIPTION if description else MAX_TEXT)
+        else:
+            out[key] = setting_value(errors, k, key, value)
     return out
 
 
@@ -164,7 +127,7 @@ def validate_actions(payload: dict | None) -> list[dict]:
     """
     if payload is None:
         return []
-    errors = _Errors()
+    errors = FieldErrors()
     if not isinstance(payload, dict):
         raise ValidationFailed(
             "invalid action_payload", errors={"action_payload": ["must be an object"]}

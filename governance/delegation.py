@@ -8,12 +8,11 @@ delegations count; votes by subjects outside the snapshot are ignored.
 """
 
 from dataclasses import dataclass
-from decimal import Decimal
-from typing import Mapping
+from decimal import Decimal, localcontext
+from typing import Container, Iterable, Mapping
 
-from governance.power import as_decimal, exact_sum
-
-CHOICES = ("yes", "no", "abstain")
+from governance.power import EXACT, as_decimal, exact_sum
+from governance.vocabulary import PROPOSAL_TYPES, VOTE_CHOICES
 
 
 @dataclass(frozen=True)
@@ -33,10 +32,25 @@ class DelegatedTotals:
     direct_voters: int
 
 
+@dataclass(frozen=True)
+class CarriedPower:
+    """Where the snapshot's power went, for ballots of any voting type.
+
+    `weights`: each direct voter of the snapshot -> its own power plus the power of every chain
+    that ends at it; `counted`: members whose power was cast; `direct_voters` = len(weights).
+    Invariant: sum(weights) + uncast == the sum of the snapshot's powers.
+    """
+
+    weights: dict[str, Decimal]
+    uncast: Decimal
+    counted: int
+    direct_voters: int
+
+
 def terminal_voters(
     powers: Mapping[str, Decimal],
     delegates: Mapping[str, str | None],
-    direct: Mapping[str, str],
+    direct: Container[str],
 ) -> dict[str, str | None]:
     """Map every snapshot member to the direct voter its power counts for, or None (uncast).
 
@@ -77,36 +91,85 @@ def terminal_voters(
     return resolved
 
 
+def carried_power(
+    powers: Mapping[str, Decimal],
+    delegates: Mapping[str, str | None],
+    voted: Container[str],
+) -> CarriedPower:
+    """Sum the snapshot's power onto the direct voters it counts for, whatever their ballots.
+
+    `powers`: snapshot member -> base power (>= 0); `delegates`: member -> delegate or None;
+    `voted`: the subjects who voted directly (subjects outside the snapshot are ignored). The
+    caller sums `weights` per ballot (SPEC 5.6: a delegator's power counts for its terminal
+    voter's ballot, whatever it is). Raises ValueError for a negative power.
+    """
+    weights: dict[str, Decimal] = {}
+    uncast = Decimal(0)
+    counted = 0
+    with localcontext(EXACT):
+        for subject, terminal in terminal_voters(powers, delegates, voted).items():
+            power = as_decimal(powers[subject])
+            if power < 0:
+                raise ValueError(f"negative power for {subject!r}")
+            if terminal is None:
+                uncast += power
+            else:
+                weights[terminal] = weights.get(terminal, Decimal(0)) + power
+                counted += 1
+    return CarriedPower(weights=weights, uncast=uncast, counted=counted, direct_voters=len(weights))
+
+
 def resolve_delegation(
     powers: Mapping[str, Decimal],
     delegates: Mapping[str, str | None],
     direct: Mapping[str, str],
 ) -> DelegatedTotals:
-    """Total the snapshot's power per choice under liquid delegation.
+    """Total the snapshot's power per choice under liquid delegation (basic ballots).
 
     `powers`: snapshot member -> base power (>= 0); `delegates`: member -> delegate or None;
     `direct`: subject -> choice ('yes' | 'no' | 'abstain') for everyone who voted directly.
     Raises ValueError for a negative power or an unknown choice of a snapshot member.
     """
     for subject, choice in direct.items():
-        if subject in powers and choice not in CHOICES:
+        if subject in powers and choice not in VOTE_CHOICES:
             raise ValueError(f"unknown choice {choice!r} for {subject!r}")
-    buckets: dict[str, list[Decimal]] = {"yes": [], "no": [], "abstain": [], "uncast": []}
-    counted = 0
-    for subject, terminal in terminal_voters(powers, delegates, direct).items():
-        power = as_decimal(powers[subject])
-        if power < 0:
-            raise ValueError(f"negative power for {subject!r}")
-        if terminal is None:
-            buckets["uncast"].append(power)
-        else:
-            buckets[direct[terminal]].append(power)
-            counted += 1
+    carried = carried_power(powers, delegates, direct)
+    buckets: dict[str, list[Decimal]] = {choice: [] for choice in VOTE_CHOICES}
+    for voter, weight in carried.weights.items():
+        buckets[direct[voter]].append(weight)
     return DelegatedTotals(
         yes=exact_sum(buckets["yes"]),
         no=exact_sum(buckets["no"]),
         abstain=exact_sum(buckets["abstain"]),
-        uncast=exact_sum(buckets["uncast"]),
-        counted=counted,
-        direct_voters=sum(1 for subject in direct if subject in powers),
+        uncast=carried.uncast,
+        counted=carried.counted,
+        direct_voters=carried.direct_voters,
     )
+
+
+def effective_delegates(
+    delegations: Iterable[tuple[str, str | None, str]], proposal_type: str
+) -> dict[str, str]:
+    """Each delegator's delegate for a proposal of `proposal_type` (SPEC 5.6), as the snapshot
+    records it.
+
+    `delegations`: (delegator, proposal_type or None for the general delegation, delegate) rows
+    of one DAO. A delegator's delegation for `proposal_type` wins over its general one; its
+    delegations for other types are ignored; a delegator with neither is absent. Raises
+    ValueError for an unknown proposal type (argument or row) or two rows of one delegator for
+    the same type.
+    """
+    if proposal_type not in PROPOSAL_TYPES:
+        raise ValueError(f"unknown proposal type {proposal_type!r}")
+    general: dict[str, str] = {}
+    typed: dict[str, str] = {}
+    for delegator, row_type, delegate in delegations:
+        if row_type is not None and row_type not in PROPOSAL_TYPES:
+            raise ValueError(f"unknown proposal type {row_type!r}")
+        target = general if row_type is None else typed if row_type == proposal_type else None
+        if target is None:
+            continue
+        if delegator in target:
+            raise ValueError(f"two delegations of {delegator!r} for {row_type or 'general'}")
+        target[delegator] = delegate
+    return {**general, **typed}

@@ -10,10 +10,12 @@ dismissed and escalated are final. Everything else raises InvalidState.
 """
 
 from governance.errors import InvalidState, ValidationFailed
+from governance.vocabulary import DISPUTE_STATUSES
 
-STATUSES = ("open", "under_review", "resolved", "dismissed", "escalated")
 ACTIONS = ("add_evidence", "assign_moderator", "resolve", "escalate")
 RESOLUTIONS = ("resolved", "dismissed")
+# Not yet decided: evidence may be added, and the dispute waits in its moderators' queue.
+OPEN_STATUSES = ("open", "under_review")
 
 _ALLOWED = {
     ("open", "add_evidence"): "open",
@@ -31,7 +33,7 @@ def dispute_transition(status: str, action: str, outcome: str | None = None) -> 
     outcome raises ValidationFailed (checked before the state, as a request body would be).
     Unknown statuses or actions raise ValueError.
     """
-    if status not in STATUSES:
+    if status not in DISPUTE_STATUSES:
         raise ValueError(f"unknown dispute status {status!r}")
     if action not in ACTIONS:
         raise ValueError(f"unknown dispute action {action!r}")

@@ -50,23 +50,39 @@ ACTION_ENTITLEMENT: dict[str, str] = {
 }
 
 
+def granted(entitlements: Mapping[str, bool]) -> frozenset[str]:
+    """The entitlement names one role's object sets to true (unknown keys and values other than
+    True grant nothing)."""
+    return frozenset(name for name in ENTITLEMENTS if entitlements.get(name) is True)
+
+
+def held_roles(role: str, extra_roles: Iterable[str]) -> list[str]:
+    """Every role a member holds: its role, then its extra roles in the given order, each once."""
+    held = [role]
+    for code in extra_roles:
+        if code not in held:
+            held.append(code)
+    return held
+
+
+def roles_grant(roles: Mapping[str, Mapping[str, bool]], codes: Iterable[str]) -> frozenset[str]:
+    """The union of what the roles `codes` grant, whatever a member's status. `roles` maps the
+    DAO's role codes to their entitlements objects; a code it does not define grants nothing."""
+    return frozenset().union(*(granted(roles[code]) for code in codes if code in roles))
+
+
 def effective_entitlements(
-    role_entitlements: Iterable[Mapping[str, bool]],
+    roles: Mapping[str, Mapping[str, bool]],
+    codes: Iterable[str],
     member_status: str | None,
     banned: bool,
 ) -> frozenset[str]:
-    """The entitlements a subject holds in a DAO.
-
-    The union of the entitlements set to True in every held role; empty when the subject is not
-    a member (`member_status` None), its status is not 'active', or it is banned by moderation.
-    Unknown keys in a stored role are ignored.
-    """
+    """The entitlements a subject holds in a DAO: what its roles `codes` grant together
+    (roles_grant), and nothing when the subject is not a member (`member_status` None), its
+    status is not 'active', or it is banned by moderation."""
     if member_status != "active" or banned:
         return frozenset()
-    held: set[str] = set()
-    for entitlements in role_entitlements:
-        held.update(name for name in ENTITLEMENTS if entitlements.get(name) is True)
-    return frozenset(held)
+    return roles_grant(roles, codes)
 
 
 def validate_entitlements(mapping) -> dict[str, bool]:

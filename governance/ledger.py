@@ -26,6 +26,22 @@ def apply_delta(balance: Decimal, delta: Decimal) -> Decimal:
     return result
 
 
+def positive_amount(amount) -> Decimal:
+    """`amount` as a Decimal; ValidationFailed (on amount) unless it is > 0. Every movement
+    between two parties moves a positive amount."""
+    amount = as_decimal(amount)
+    if amount <= 0:
+        raise ValidationFailed("amount must be > 0", errors={"amount": ["must be greater than 0"]})
+    return amount
+
+
+def require_two_parties(from_id: str, to_id: str) -> None:
+    """A transfer goes to someone else: ValidationFailed (on to_subject_id) when `to_id` is
+    `from_id`, the sender (the caller, for a request)."""
+    if from_id == to_id:
+        raise ValidationFailed("cannot transfer to oneself", errors={"to_subject_id": ["must not be the caller"]})
+
+
 def transfer(
     from_balance: Decimal, to_balance: Decimal, amount: Decimal
 ) -> tuple[Decimal, Decimal]:
@@ -33,9 +49,7 @@ def transfer(
 
     Raises ValidationFailed unless amount > 0, InsufficientFunds when `from` cannot cover it.
     """
-    amount = as_decimal(amount)
-    if amount <= 0:
-        raise ValidationFailed("amount must be > 0", errors={"amount": ["must be greater than 0"]})
+    amount = positive_amount(amount)
     new_from = apply_delta(from_balance, -amount)
     return new_from, apply_delta(to_balance, amount)
 

@@ -11,9 +11,8 @@ already happened is a no-op, detected with `already_done` before calling `transi
 from datetime import datetime, timedelta
 
 from governance.errors import InvalidState, ValidationFailed
-from governance.tally import OUTCOMES
+from governance.vocabulary import OUTCOMES, PROPOSAL_STATUSES
 
-STATUSES = ("draft", "active", "passed", "rejected", "expired", "executed", "canceled")
 # 'close' is the API's name for a manual finalize.
 ACTIONS = ("activate", "finalize", "close", "execute", "cancel")
 
@@ -35,7 +34,7 @@ _TO = {"activate": "active", "execute": "executed", "cancel": "canceled"}
 
 
 def _check(status: str, action: str) -> None:
-    if status not in STATUSES:
+    if status not in PROPOSAL_STATUSES:
         raise ValueError(f"unknown proposal status {status!r}")
     if action not in ACTIONS:
         raise ValueError(f"unknown proposal action {action!r}")
@@ -89,11 +88,50 @@ def activation_window(
     """
     start = now if start_at is None or start_at < now else start_at
     end = end_at if end_at is not None else start + timedelta(seconds=voting_period_seconds)
-    if end <= start:
+    require_end_after_start(start, end)
+    return start, end
+
+
+def require_end_after_start(start_at: datetime | None, end_at: datetime | None) -> None:
+    """Raise ValidationFailed (on end_at) when both bounds are given and end_at is not after
+    start_at."""
+    if start_at is not None and end_at is not None and end_at <= start_at:
         raise ValidationFailed(
             "end_at must be after start_at", errors={"end_at": ["must be after start_at"]}
         )
-    return start, end
+
+
+def require_end_in_future(end_at: datetime | None, now: datetime) -> None:
+    """Raise ValidationFailed (on end_at) when end_at is given and not after `now`."""
+    if end_at is not None and end_at <= now:
+        raise ValidationFailed("end_at is past", errors={"end_at": ["must be in the future"]})
+
+
+def check_draft_window(start_at: datetime | None, end_at: datetime | None, now: datetime) -> None:
+    """The window a draft asks for (either bound may be absent): end_at after start_at, then
+    end_at in the future; ValidationFailed otherwise."""
+    require_end_after_start(start_at, end_at)
+    require_end_in_future(end_at, now)
+
+
+def check_request(
+    status: str,
+    action: str,
+    *,
+    now: datetime,
+    start_at: datetime | None,
+    end_at: datetime | None,
+    voting_period_seconds: int,
+) -> None:
+    """Refuse at once a transition request whose job would surely fail: InvalidState when
+    `action` cannot start from `status`; for activate, ValidationFailed when the window cannot
+    open at `now` (activation_window). A transition that already happened passes: its job is a
+    no-op."""
+    if already_done(status, action):
+        return
+    ensure_allowed(status, action)
+    if action == "activate":
+        activation_window(now, start_at, end_at, voting_period_seconds)
 
 
 def vote_window_open(

@@ -1,4 +1,4 @@
-"""Moderation vocabulary and the ban rule (SPEC 7).
+"""The ban rule (SPEC 7); the moderation vocabulary is in governance.vocabulary.
 
 Decision: only `ban` and `restore` change whether a subject is banned. A `warn`, `hide` or
 `remove` recorded against a banned user does not lift the ban (SPEC 7 says "banned while its
@@ -9,8 +9,8 @@ user-targeted action among BAN_STATE_ACTIONS and pass it to `is_banned`.
 
 from typing import Iterable
 
-ACTIONS = ("warn", "hide", "remove", "ban", "restore")
-TARGET_TYPES = ("user", "proposal", "listing", "declaration", "dao")
+from governance.vocabulary import MODERATION_ACTIONS
+
 BAN_STATE_ACTIONS = ("ban", "restore")
 
 
@@ -19,7 +19,7 @@ def is_banned(latest_user_action: str | None) -> bool:
 
     None (no such action) means not banned.
     """
-    if latest_user_action is not None and latest_user_action not in ACTIONS:
+    if latest_user_action is not None and latest_user_action not in MODERATION_ACTIONS:
         raise ValueError(f"unknown moderation action {latest_user_action!r}")
     return latest_user_action == "ban"
 
@@ -28,7 +28,7 @@ def banned_after(actions: Iterable[str]) -> bool:
     """Whether a user is banned after `actions`, its user-targeted actions in time order."""
     latest = None
     for action in actions:
-        if action not in ACTIONS:
+        if action not in MODERATION_ACTIONS:
             raise ValueError(f"unknown moderation action {action!r}")
         if action in BAN_STATE_ACTIONS:
             latest = action

@@ -8,7 +8,8 @@ from decimal import ROUND_HALF_EVEN, Context, Decimal, Inexact, InvalidOperation
 from fractions import Fraction
 from typing import Iterable
 
-MODELS = ("simple", "weighted", "quadratic", "delegated")
+from governance.vocabulary import GOVERNANCE_MODELS
+
 PLACES = Decimal("0.00000001")
 
 # Wide enough that sums and products of numeric(30,8) values are exact; Inexact is trapped so a
@@ -69,6 +70,13 @@ def ratio(numerator: Decimal, denominator: Decimal) -> Decimal:
     return quantize(Decimal(scaled).scaleb(-8, context=EXACT.copy()))
 
 
+def reaches_quorum(cast: Decimal, total_weight: Decimal, quorum_percent: Decimal) -> bool:
+    """Quorum (SPEC 5.3, 5.6): cast * 100 >= q * W and W > 0, compared exactly; `cast` counts
+    every counted ballot's weight, abstentions included."""
+    with localcontext(EXACT):
+        return total_weight > 0 and cast * 100 >= quorum_percent * total_weight
+
+
 def model_weight(model: str, power: Decimal) -> Decimal:
     """The weight of a member with base `power` under `model` (SPEC 5.3).
 
@@ -76,7 +84,7 @@ def model_weight(model: str, power: Decimal) -> Decimal:
     quadratic -> sqrt(power) at 28 significant digits, rounded half-even to 8 places.
     Raises ValueError for an unknown model or a negative power.
     """
-    if model not in MODELS:
+    if model not in GOVERNANCE_MODELS:
         raise ValueError(f"unknown governance model {model!r}")
     power = as_decimal(power)
     if power < 0:

@@ -6,6 +6,10 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 
+# The JWT secret of a local run when JWT_SECRET is not set. While it is in use (and no public key
+# is configured) anyone may mint tokens: the dashboard then offers its development sign-in.
+DEVELOPMENT_JWT_SECRET = "dev-secret-change-me-32-bytes-long!"
+
 
 def _int(name: str, default: int) -> int:
     raw = os.environ.get(name)
@@ -30,6 +34,15 @@ class Settings:
     rate_limit_per_minute: int
     job_requeue_after_seconds: int
     reward_reconcile_after_seconds: int
+    # Ed25519 service key (issue 13): PKCS#8 PEM; unset -> one generated once under data_dir.
+    signing_key: str | None = None
+    # Public keys (PEM, concatenated) of earlier service keys, still published after a rotation.
+    signing_previous_keys: str | None = None
+
+    @property
+    def development_auth(self) -> bool:
+        """True while tokens are signed with the well-known development secret."""
+        return self.jwt_public_key is None and self.jwt_secret == DEVELOPMENT_JWT_SECRET
 
     @property
     def sqlalchemy_url(self) -> str:
@@ -48,7 +61,7 @@ def get_settings() -> Settings:
         database_url=env.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/governance"),
         redis_url=env.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
         nats_url=env.get("NATS_URL", "nats://127.0.0.1:4222"),
-        jwt_secret=env.get("JWT_SECRET", "dev-secret-change-me-32-bytes-long!"),
+        jwt_secret=env.get("JWT_SECRET", DEVELOPMENT_JWT_SECRET),
         jwt_public_key=env.get("JWT_PUBLIC_KEY") or None,
         scheduler_interval_seconds=_int("SCHEDULER_INTERVAL_SECONDS", 5),
         api_host=env.get("API_HOST", "127.0.0.1"),
@@ -62,6 +75,8 @@ def get_settings() -> Settings:
         # A job still queued (or running with no transaction on it) this long is sent again.
         job_requeue_after_seconds=_int("JOB_REQUEUE_AFTER_SECONDS", 30),
         reward_reconcile_after_seconds=_int("REWARD_RECONCILE_AFTER_SECONDS", 120),
+        signing_key=env.get("SIGNING_KEY") or None,
+        signing_previous_keys=env.get("SIGNING_PREVIOUS_KEYS") or None,
     )
 
 

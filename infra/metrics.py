@@ -18,13 +18,11 @@ import time
 from prometheus_client.core import CollectorRegistry, GaugeMetricFamily, HistogramMetricFamily
 from sqlalchemy import func, select
 
+from governance.vocabulary import JOB_STATUSES, MEMBER_STATUSES, PROPOSAL_STATUSES, VOTE_CHOICES
 from infra.clock import utcnow
 from infra.redis import redis_client
 from models import Dao, DaoMember, Event, Job, Proposal, Vote
-from models.dao import MEMBER_STATUSES
 from infra.db import transaction
-from models.jobs import JOB_STATUSES
-from models.proposal import PROPOSAL_STATUSES, VOTE_CHOICES
 
 log = logging.getLogger(__name__)
 

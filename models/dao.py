@@ -10,12 +10,8 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, UniqueConstraint, tex
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from governance.vocabulary import DAO_TYPES, GOVERNANCE_MODELS, MEMBER_STATUSES, SUBJECT_TYPES
 from models.base import Base, CreatedAt, UpdatedAt, in_list
-
-DAO_TYPES = ("community", "cooperative", "collective", "trust")
-GOVERNANCE_MODELS = ("simple", "weighted", "quadratic", "delegated")
-SUBJECT_TYPES = ("user", "agent")
-MEMBER_STATUSES = ("active", "pending", "banned", "left")
 
 
 class Dao(Base):

@@ -9,12 +9,10 @@ from sqlalchemy import CheckConstraint, Index, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
+from governance.vocabulary import (
+    DISPUTE_STATUSES, DISPUTE_SUBJECT_TYPES, MODERATION_ACTIONS, MODERATION_TARGET_TYPES,
+)
 from models.base import Base, CreatedAt, UpdatedAt, in_list
-
-DISPUTE_SUBJECT_TYPES = ("exchange", "listing", "dao_action", "other")
-DISPUTE_STATUSES = ("open", "under_review", "resolved", "dismissed", "escalated")
-MODERATION_TARGET_TYPES = ("user", "proposal", "listing", "declaration", "dao")
-MODERATION_ACTIONS = ("warn", "hide", "remove", "ban", "restore")
 
 
 class Dispute(Base):

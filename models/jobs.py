@@ -10,9 +10,8 @@ from sqlalchemy import CheckConstraint, Index, UniqueConstraint, func, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
+from governance.vocabulary import JOB_STATUSES
 from models.base import Base, in_list
-
-JOB_STATUSES = ("queued", "running", "succeeded", "failed")
 
 
 class Job(Base):

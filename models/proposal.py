@@ -11,19 +11,9 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, UniqueConstraint, tex
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from governance.vocabulary import GOVERNANCE_MODELS, PROPOSAL_STATUSES, PROPOSAL_TYPES, VOTE_CHOICES
 from models.base import Base, CreatedAt, UpdatedAt, in_list
-from models.dao import GOVERNANCE_MODELS, Dao
-
-PROPOSAL_TYPES = (
-    "general",
-    "treasury",
-    "membership",
-    "rule_change",
-    "dispute_resolution",
-    "resource_allocation",
-)
-PROPOSAL_STATUSES = ("draft", "active", "passed", "rejected", "expired", "executed", "canceled")
-VOTE_CHOICES = ("yes", "no", "abstain")
+from models.dao import Dao
 
 
 class Proposal(Base):

@@ -8,16 +8,8 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, ForeignKey, Index, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from governance.vocabulary import TX_TYPES
 from models.base import Base, CreatedAt, UpdatedAt, in_list
-
-TX_TYPES = (
-    "exchange_credit",
-    "exchange_debit",
-    "governance_reward",
-    "dao_treasury_deposit",
-    "dao_treasury_withdrawal",
-    "admin_adjustment",
-)
 
 # The predicate of the partial unique index that makes the governance reward once-only;
 # an INSERT ... ON CONFLICT must name the same columns and this predicate.

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from governance.entitlements import effective_entitlements
+from governance.authority import moderates
 from governance.errors import Forbidden, InvalidState, NotFound
-from models import Dao, DaoMember, DaoRole, DaoRoleAssignment
+from models import Dao, DaoMember
 from services.bans import is_subject_banned
+from services.entitlements import members_entitlements
 
 
 @dataclass(frozen=True)
@@ -39,17 +40,9 @@ def load_dao(session, slug: str, *, for_update: bool = False) -> Dao:
 
 
 def entitlements_of(session, dao: Dao, member: DaoMember | None, banned: bool) -> frozenset[str]:
-    if member is None or banned:
+    if member is None:
         return frozenset()
-    codes = {member.role} | set(
-        session.scalars(
-            select(DaoRoleAssignment.role).where(
-                DaoRoleAssignment.dao_id == dao.id, DaoRoleAssignment.subject_id == member.subject_id
-            )
-        )
-    )
-    roles = session.scalars(select(DaoRole.entitlements).where(DaoRole.dao_id == dao.id, DaoRole.code.in_(codes)))
-    return effective_entitlements(roles, member.status, banned)
+    return members_entitlements(session, dao, [member], {member.subject_id} if banned else ())[0]
 
 
 def access_for(session, dao: Dao, subject_id: str, subject_type: str | None = None) -> Access:
@@ -62,6 +55,16 @@ def access_for(session, dao: Dao, subject_id: str, subject_type: str | None = No
     if dao.is_public and not banned:
         entitlements = entitlements | {"can_read"}
     return Access(dao=dao, member=member, entitlements=entitlements)
+
+
+def moderates_in(session, principal, dao: Dao | None) -> bool:
+    """Whether `principal` moderates a target of `dao` (None: a target outside any DAO), by
+    governance.authority.moderates. A platform moderator's DAO entitlements are not read: they
+    cannot change the answer."""
+    held = frozenset()
+    if dao is not None and not principal.is_moderator:
+        held = access_for(session, dao, principal.subject_id).entitlements
+    return moderates(principal.is_moderator, held)
 
 
 def dao_access(session, slug: str, principal, entitlement: str | None = "can_read", *, for_update=False) -> Access:

@@ -13,8 +13,8 @@ import uuid
 from sqlalchemy import and_, bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 
-from governance.errors import AlreadyVoted, DomainError, NotEligible, NotFound, VotingClosed
-from governance.lifecycle import vote_window_open
+from governance.ballot_policy import Ballot, admit_ballot, ballot_counts, standing_ballots, still_eligible
+from governance.errors import DomainError, NotFound
 from governance.power import decimal_text
 from models import Dao, DaoMember, Job, Proposal, ProposalVoter, Vote
 from services.bans import banned_among
@@ -24,8 +24,8 @@ VOTE_BATCH = 200
 
 
 def _eligibility(session, proposal: Proposal, jobs: list[Job]) -> dict[str, tuple]:
-    """voter -> (power, weight, still allowed) for the voters of `jobs` found in the snapshot.
-    A voter banned since the snapshot, by moderation or in this DAO, is no longer allowed."""
+    """voter -> (power, weight, still eligible) for the voters of `jobs` found in the snapshot
+    (governance.ballots.still_eligible: not banned since, by moderation or in this DAO)."""
     voters = {job.actor for job in jobs}
     rows = session.execute(
         select(ProposalVoter.subject_id, ProposalVoter.power, ProposalVoter.weight, DaoMember.status)
@@ -41,26 +41,15 @@ def _eligibility(session, proposal: Proposal, jobs: list[Job]) -> dict[str, tupl
     ).all()
     banned = banned_among(session, [row.subject_id for row in rows])
     return {
-        row.subject_id: (row.power, row.weight, row.status != "banned" and row.subject_id not in banned)
+        row.subject_id: (row.power, row.weight, still_eligible(True, row.status, row.subject_id in banned))
         for row in rows
     }
 
 
-def _check(proposal: Proposal, job: Job, eligible: dict) -> None:
-    """The rules of SPEC 5.2 a vote job must meet before it is recorded; DomainError if not."""
-    if proposal.status != "active" or not vote_window_open(
-        job.submitted_at, proposal.start_at, proposal.end_at
-    ):
-        raise VotingClosed("the vote was not submitted while the proposal was open")
-    if not eligible.get(job.actor, (None, None, False))[2]:
-        raise NotEligible("not in this proposal's eligibility snapshot, or banned since")
-
-
 def _upsert(session, proposal: Proposal, jobs: list[Job], eligible: dict) -> set[str]:
-    """Write one vote per voter of `jobs` in one statement; the voters whose vote was written.
-
-    With vote change allowed, the vote submitted last wins, whatever order the workers reach
-    them in: an existing vote submitted later is kept. Without it, an existing vote is kept."""
+    """Write the standing vote of each voter of `jobs` in one statement; the voters whose vote
+    was written. The database guards the ballot policy against a vote already stored: with vote
+    change allowed an existing vote submitted later is kept; without it any existing vote is."""
     rows = [{
         "id": uuid.uuid4(), "proposal_id": proposal.id, "voter_id": job.actor,
         "choice": job.request["choice"], "raw_power": eligible[job.actor][0],
@@ -84,36 +73,37 @@ def record_votes(session, proposal: Proposal, dao: Dao, jobs: list[Job]) -> dict
     """Record the votes of `jobs` (of one proposal, locked) together: job id -> its result, or
     the DomainError that refuses it. Each vote written emits `vote_cast`.
 
-    Several jobs of one voter: with vote change allowed the one submitted last is written and
-    the others are `superseded`; without it the one submitted first is, the others fail
-    `already_voted`, as does a vote of a voter who had voted before."""
+    Which ballot of a voter stands is governance.ballots' policy: with vote change allowed the
+    one submitted last is written and the others are `superseded`; without it the one submitted
+    first is, the others fail `already_voted`, as does a vote of a voter who had voted before."""
     eligible = _eligibility(session, proposal, jobs)
-    outcomes: dict = {}
-    chosen: dict[str, Job] = {}
     change = bool(proposal.effective_allow_vote_change)
-    for job in sorted(jobs, key=lambda j: j.submitted_at, reverse=change):
+    outcomes: dict = {}
+    admitted: list[Job] = []
+    for job in jobs:
         try:
-            _check(proposal, job, eligible)
+            admit_ballot(proposal.status, job.submitted_at, proposal.start_at, proposal.end_at,
+                         job.actor in eligible and eligible[job.actor][2])
         except DomainError as error:
             outcomes[job.id] = error
             continue
-        chosen.setdefault(job.actor, job)
-    written = _upsert(session, proposal, list(chosen.values()), eligible) if chosen else set()
-    for job in jobs:
-        if job.id in outcomes:
-            continue
-        weight = eligible[job.actor][1]
+        admitted.append(job)
+    standing = standing_ballots((Ballot(job.id, job.actor, job.submitted_at) for job in admitted), change)
+    chosen = [job for job in admitted if standing[job.actor] == job.id]
+    written = _upsert(session, proposal, chosen, eligible) if chosen else set()
+    for job in admitted:
         data = {
             "proposal_id": str(proposal.id), "proposal_slug": proposal.slug, "voter": job.actor,
-            "choice": job.request["choice"], "weight": decimal_text(weight),
+            "choice": job.request["choice"], "weight": decimal_text(eligible[job.actor][1]),
         }
-        if chosen[job.actor] is job and job.actor in written:
+        try:
+            counts = ballot_counts(standing[job.actor] == job.id, job.actor in written, change)
+        except DomainError as error:
+            outcomes[job.id] = error
+            continue
+        if counts:
             record_event(session, "vote_cast", actor=job.actor, dao=dao, data=data)
-            outcomes[job.id] = {**data, "superseded": False}
-        elif change:
-            outcomes[job.id] = {**data, "superseded": True}
-        else:
-            outcomes[job.id] = AlreadyVoted("this DAO does not allow changing a vote")
+        outcomes[job.id] = {**data, "superseded": not counts}
     return outcomes
 
 

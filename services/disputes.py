@@ -16,15 +16,15 @@ import uuid
 
 from sqlalchemy import or_, select
 
-from services.access import access_for
-from governance.disputes import dispute_transition
+from governance.authority import moderates
+from governance.disputes import OPEN_STATUSES, dispute_transition
 from governance.errors import Forbidden, NotFound, ValidationFailed
 from infra.clock import utc_text, utcnow
+from services.access import access_for, moderates_in
 from services.outbox import record_event
 from models import Dao, DaoMember, Dispute
 
 MAX_EVIDENCE = 200
-OPEN_STATUSES = ("open", "under_review")
 
 
 def dao_slug_of(dispute: Dispute) -> str | None:
@@ -45,14 +45,13 @@ def moderated_dao_slugs(session, subject_id: str) -> list[str]:
         select(Dao, DaoMember).join(DaoMember, DaoMember.dao_id == Dao.id)
         .where(DaoMember.subject_id == subject_id, DaoMember.status == "active")
     ).all()
-    return sorted(dao.slug for dao, _ in memberships if access_for(session, dao, subject_id).has("can_moderate"))
+    return sorted(
+        dao.slug for dao, _ in memberships if moderates(False, access_for(session, dao, subject_id).entitlements)
+    )
 
 
 def is_moderator_of(session, principal, dispute: Dispute) -> bool:
-    if principal.is_moderator:
-        return True
-    dao = _dao_of(session, dispute)
-    return dao is not None and access_for(session, dao, principal.subject_id).has("can_moderate")
+    return moderates_in(session, principal, _dao_of(session, dispute))
 
 
 def _is_party(principal, dispute: Dispute) -> bool:

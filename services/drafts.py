@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from governance.actions import validate_actions
 from governance.errors import Conflict, InvalidState, NotFound, ValidationFailed
+from governance.lifecycle import check_draft_window
 from governance.slugs import slugify, unique_slug
 from infra.db import db_now
 from models import Dao, Proposal
@@ -51,13 +52,6 @@ def normalized_payload(payload: dict | None) -> dict:
     return {**plain, "actions": actions} if "actions" in payload else plain
 
 
-def _check_window(session, start_at, end_at) -> None:
-    if end_at is not None and start_at is not None and end_at <= start_at:
-        raise ValidationFailed("end_at must be after start_at", errors={"end_at": ["must be after start_at"]})
-    if end_at is not None and end_at <= db_now(session):
-        raise ValidationFailed("end_at is past", errors={"end_at": ["must be in the future"]})
-
-
 def _insert_with_slug(session, proposal: Proposal, requested: str | None) -> None:
     for _ in range(_SLUG_ATTEMPTS):
         if requested is not None:
@@ -86,7 +80,7 @@ def create_proposal(session, dao: Dao, *, author: str, fields: dict) -> Proposal
     slug already used) and its `proposal_created` event."""
     values = {key: fields[key] for key in EDITABLE_FIELDS if key in fields}
     values["action_payload"] = normalized_payload(values.get("action_payload"))
-    _check_window(session, values.get("start_at"), values.get("end_at"))
+    check_draft_window(values.get("start_at"), values.get("end_at"), db_now(session))
     proposal = Proposal(dao_id=dao.id, created_by=author, status="draft", **values)
     _insert_with_slug(session, proposal, fields.get("slug"))
     record_event(
@@ -102,7 +96,9 @@ def update_draft(session, proposal: Proposal, changes: dict) -> Proposal:
         raise InvalidState(f"only a draft can be edited; this proposal is {proposal.status}")
     if "action_payload" in changes:
         changes = {**changes, "action_payload": normalized_payload(changes["action_payload"])}
-    _check_window(session, changes.get("start_at", proposal.start_at), changes.get("end_at", proposal.end_at))
+    check_draft_window(
+        changes.get("start_at", proposal.start_at), changes.get("end_at", proposal.end_at), db_now(session)
+    )
     for key, value in changes.items():
         setattr(proposal, key, value)
     session.flush()

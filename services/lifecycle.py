@@ -17,6 +17,7 @@ from sqlalchemy import bindparam, exists, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm.attributes import set_committed_value
 
+from governance.settings import effective_settings
 from governance.errors import NotFound
 from governance.lifecycle import activation_window, already_done, ensure_allowed, transition
 from infra.db import after_commit, db_now
@@ -46,17 +47,22 @@ def activate(session, proposal: Proposal, *, actor: str, now=None, **_) -> dict:
     """draft -> active: fix the window, freeze the effective settings, take the snapshot."""
     dao = session.get(Dao, proposal.dao_id)
     now = now or db_now(session)
+    frozen = effective_settings(
+        {name: getattr(dao, name) for name in (
+            "governance_model", "quorum_percent", "pass_threshold_percent", "voting_period_seconds",
+            "allow_vote_change",
+        )},
+        None, proposal.proposal_type,
+        {"governance_model": proposal.governance_model_override, "quorum_percent": proposal.quorum_percent_override,
+         "pass_threshold_percent": proposal.pass_threshold_override},
+    )
     proposal.start_at, proposal.end_at = activation_window(
-        now, proposal.start_at, proposal.end_at, dao.voting_period_seconds
+        now, proposal.start_at, proposal.end_at, frozen.voting_period_seconds
     )
-    proposal.effective_model = proposal.governance_model_override or dao.governance_model
-    proposal.effective_quorum_percent = (
-        dao.quorum_percent if proposal.quorum_percent_override is None else proposal.quorum_percent_override
-    )
-    proposal.effective_pass_threshold = (
-        dao.pass_threshold_percent if proposal.pass_threshold_override is None else proposal.pass_threshold_override
-    )
-    proposal.effective_allow_vote_change = dao.allow_vote_change
+    proposal.effective_model = frozen.governance_model
+    proposal.effective_quorum_percent = frozen.quorum_percent
+    proposal.effective_pass_threshold = frozen.pass_threshold_percent
+    proposal.effective_allow_vote_change = frozen.allow_vote_change
     eligible = take_snapshot(session, proposal, dao)
     proposal.status, proposal.activated_at = transition(proposal.status, "activate"), now
     _changed(session, proposal, dao, "draft", actor)

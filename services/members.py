@@ -11,7 +11,8 @@ from sqlalchemy.exc import IntegrityError
 from governance.errors import Conflict, NotFound, ValidationFailed
 from services.outbox import record_event
 from services.payloads import member_payload
-from models import Dao, DaoMember, DaoRoleAssignment
+from models import Dao, DaoMember
+from services.entitlements import members_roles
 from services.roles import require_role
 
 MEMBER_FIELDS = ("role", "voting_power", "status")
@@ -41,17 +42,7 @@ def get_member(session, dao: Dao, subject_id: str, *, lock: bool = False) -> Dao
 
 def roles_held(session, dao: Dao, members) -> dict[str, list[str]]:
     """subject_id -> every role the member holds: its role, then its extra roles."""
-    held = {m.subject_id: [m.role] for m in members}
-    if held:
-        extra = session.execute(
-            select(DaoRoleAssignment.subject_id, DaoRoleAssignment.role)
-            .where(DaoRoleAssignment.dao_id == dao.id, DaoRoleAssignment.subject_id.in_(held))
-            .order_by(DaoRoleAssignment.role)
-        )
-        for subject_id, role in extra:
-            if role not in held[subject_id]:
-                held[subject_id].append(role)
-    return held
+    return {m.subject_id: codes for m, codes in zip(members, members_roles(session, dao, members))}
 
 
 def member_data(session, dao: Dao, member: DaoMember) -> dict:

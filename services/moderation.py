@@ -13,7 +13,7 @@ import uuid
 
 from sqlalchemy import select
 
-from services.access import access_for
+from services.access import moderates_in
 from services.bans import is_subject_banned
 from governance.errors import Banned, Forbidden
 from services.outbox import record_event
@@ -33,10 +33,7 @@ def target_dao(session, target_type: str, target_id: str) -> Dao | None:
 
 
 def may_moderate(session, principal, target_type: str, target_id: str) -> bool:
-    if principal.is_moderator:
-        return True
-    dao = target_dao(session, target_type, target_id)
-    return dao is not None and access_for(session, dao, principal.subject_id).has("can_moderate")
+    return moderates_in(session, principal, target_dao(session, target_type, target_id))
 
 
 def record_action(session, principal, *, target_type: str, target_id: str, action: str, reason: str,

@@ -7,27 +7,12 @@ import logging
 import uuid
 from typing import Any
 
+from governance.vocabulary import DAO_EVENT_TYPES, OTHER_EVENT_TYPES
 from infra.clock import utc_text, utcnow
 from models import Event
 from infra.db import after_commit
 
 log = logging.getLogger(__name__)
-
-DAO_EVENT_TYPES = frozenset(
-    {
-        "dao_created", "dao_updated", "dao_deactivated", "member_added", "member_updated",
-        "member_removed", "role_changed", "delegation_changed", "treasury_updated",
-        "proposal_created", "proposal_status_changed", "proposal_finalized", "proposal_executed",
-        "vote_cast",
-    }
-)
-OTHER_EVENT_TYPES = frozenset(
-    {
-        "timebank.credited", "timebank.debited", "timebank.transferred", "dispute.opened",
-        "dispute.moderator_assigned", "dispute.resolved", "dispute.dismissed",
-        "dispute.escalated", "moderation.action_taken",
-    }
-)
 
 
 def nats_subject(event_type: str, dao_slug: str | None) -> str:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 from sqlalchemy import exists, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from governance.entitlements import DEFAULT_ROLES, ENTITLEMENTS, validate_entitlements
-from governance.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from governance.entitlements import DEFAULT_ROLES, validate_entitlements
+from governance.errors import Conflict, NotFound, ValidationFailed
 from models import Dao, DaoMember, DaoRole, DaoRoleAssignment
 
 
@@ -22,24 +22,6 @@ class RoleInUse(Conflict):
 
 class DefaultRole(Conflict):
     code, title = "default_role", "Default role"
-
-
-def granted(entitlements: Mapping[str, bool]) -> frozenset[str]:
-    """The entitlement names a role's object sets to true."""
-    return frozenset(name for name in ENTITLEMENTS if entitlements.get(name) is True)
-
-
-def roles_grant(session, dao: Dao, codes) -> frozenset[str]:
-    """Every entitlement the DAO's roles `codes` grant together (whatever a member's status)."""
-    rows = session.scalars(select(DaoRole.entitlements).where(DaoRole.dao_id == dao.id, DaoRole.code.in_(list(codes))))
-    return frozenset().union(*(granted(row) for row in rows))
-
-
-def require_within(held: frozenset[str], wanted: Iterable[str]) -> None:
-    """No escalation: a manager grants, or takes away, only entitlements it holds itself."""
-    missing = sorted(set(wanted) - held)
-    if missing:
-        raise Forbidden(f"you cannot grant or revoke entitlements you do not hold: {', '.join(missing)}")
 
 
 def find_role(session, dao: Dao, code: str, *, lock: str | None = None) -> DaoRole | None:

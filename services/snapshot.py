@@ -3,37 +3,26 @@ activation."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from sqlalchemy import and_, func, select
 from sqlalchemy.dialects.postgresql import insert
 
-from governance.entitlements import effective_entitlements
 from governance.power import model_weight
-from models import Dao, DaoMember, DaoRole, DaoRoleAssignment, Delegation, Proposal, ProposalVoter
+from models import Dao, DaoMember, Delegation, Proposal, ProposalVoter
 from services.bans import banned_among
+from services.entitlements import members_entitlements
 
 
 def take_snapshot(session, proposal: Proposal, dao: Dao) -> int:
     """Record in proposal_voters every member active now and holding `can_vote` (through any of
     its roles, not banned), with its voting power, its model weight under the proposal's frozen
     model and its delegate. Returns the number of eligible members."""
-    roles = dict(
-        session.execute(select(DaoRole.code, DaoRole.entitlements).where(DaoRole.dao_id == dao.id))
-        .all()
-    )
-    extra_roles = defaultdict(set)
-    for subject_id, role in session.execute(
-        select(DaoRoleAssignment.subject_id, DaoRoleAssignment.role)
-        .where(DaoRoleAssignment.dao_id == dao.id)
-    ):
-        extra_roles[subject_id].add(role)
     active = (DaoMember.dao_id == dao.id) & (DaoMember.status == "active")
-    banned = banned_among(session, select(DaoMember.subject_id).where(active))
+    active_ids = select(DaoMember.subject_id).where(active)
+    banned = banned_among(session, active_ids)
     members = session.execute(
         select(
-            DaoMember.subject_id, DaoMember.subject_type, DaoMember.role, DaoMember.voting_power,
-            Delegation.delegate_id,
+            DaoMember.subject_id, DaoMember.subject_type, DaoMember.role, DaoMember.status,
+            DaoMember.voting_power, Delegation.delegate_id,
         )
         .outerjoin(
             Delegation,
@@ -41,20 +30,16 @@ def take_snapshot(session, proposal: Proposal, dao: Dao) -> int:
         )
         .where(active)
         .order_by(DaoMember.subject_id, DaoMember.subject_type)
-    )
+    ).all()
     rows, seen = [], set()
-    for subject_id, subject_type, role, power, delegate_id in members:
-        held = effective_entitlements(
-            (roles.get(code, {}) for code in {role} | extra_roles[subject_id]),
-            "active", subject_id in banned,
-        )
-        if "can_vote" not in held or subject_id in seen:
+    for member, held in zip(members, members_entitlements(session, dao, members, banned, active_ids)):
+        if "can_vote" not in held or member.subject_id in seen:
             continue
-        seen.add(subject_id)
+        seen.add(member.subject_id)
         rows.append({
-            "proposal_id": proposal.id, "subject_id": subject_id, "subject_type": subject_type,
-            "power": power, "weight": model_weight(proposal.effective_model, power),
-            "delegate_id": delegate_id,
+            "proposal_id": proposal.id, "subject_id": member.subject_id, "subject_type": member.subject_type,
+            "power": member.voting_power, "weight": model_weight(proposal.effective_model, member.voting_power),
+            "delegate_id": member.delegate_id,
         })
     if rows:
         session.execute(insert(ProposalVoter), rows)

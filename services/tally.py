@@ -16,10 +16,10 @@ from decimal import Decimal
 from sqlalchemy import Text, cast, exists, func, select
 
 from governance.tally import SnapshotVoter, TallyResult, decide, tally
+from governance.vocabulary import UNFINISHED_JOB_STATUSES
 from models import Job, Proposal, ProposalVoter, Vote
 
 VOTE_JOB_KIND = "cast_vote"
-WAITING_STATUSES = ("queued", "running")
 
 
 def pending_votes_clause(proposal=Proposal):
@@ -28,7 +28,7 @@ def pending_votes_clause(proposal=Proposal):
     return exists().where(
         Job.kind == VOTE_JOB_KIND,
         Job.target_id == cast(proposal.id, Text),
-        Job.status.in_(WAITING_STATUSES),
+        Job.status.in_(UNFINISHED_JOB_STATUSES),
         Job.submitted_at < proposal.end_at,
     )
 
@@ -47,7 +47,7 @@ def waiting_for_votes(session, proposals: Iterable[Proposal]) -> set[uuid.UUID]:
         .where(
             Job.kind == VOTE_JOB_KIND,
             Job.target_id.in_(list(by_key)),
-            Job.status.in_(WAITING_STATUSES),
+            Job.status.in_(UNFINISHED_JOB_STATUSES),
         )
         .group_by(Job.target_id)
     )

@@ -16,13 +16,14 @@ from decimal import Decimal
 from sqlalchemy import exists, func, select
 from sqlalchemy.dialects.postgresql import insert
 
-from governance.errors import Forbidden, InvalidState, ValidationFailed
-from governance.ledger import account_totals, apply_delta
-from governance.power import as_decimal, decimal_text
+from governance.errors import Forbidden
+from governance.ledger import account_totals, apply_delta, positive_amount, require_two_parties
+from governance.power import decimal_text
 from services.outbox import record_event
 from models import Dao, Event, TimeCreditAccount, TimeCreditTransaction
 from infra.db import transaction
 from models.timebank import GOVERNANCE_REWARD_WHERE
+from services.access import require_active
 from services.members import find_member
 from services.treasury import move_treasury
 
@@ -51,13 +52,6 @@ def lock_accounts(session, *subject_ids: str) -> dict[str, TimeCreditAccount]:
 def find_account(session, subject_id: str) -> TimeCreditAccount | None:
     """The subject's account, without creating it (reads never create accounts)."""
     return session.scalar(select(TimeCreditAccount).where(TimeCreditAccount.subject_id == subject_id))
-
-
-def _positive(amount) -> Decimal:
-    amount = as_decimal(amount)
-    if amount <= 0:
-        raise ValidationFailed("amount must be > 0", errors={"amount": ["must be greater than 0"]})
-    return amount
 
 
 def _book(session, account: TimeCreditAccount, delta: Decimal, *, tx_type: str, reference_id=None,
@@ -103,7 +97,7 @@ def credit(session, subject_id: str, amount, *, tx_type: str, reference_id=None,
            job_id=None, counterparty_id=None, dao: Dao | None = None) -> TimeCreditTransaction:
     """Add `amount` (> 0) to the subject's account; `timebank.credited`."""
     return _single(
-        session, subject_id, _positive(amount), "timebank.credited", tx_type=tx_type, actor=actor, dao=dao,
+        session, subject_id, positive_amount(amount), "timebank.credited", tx_type=tx_type, actor=actor, dao=dao,
         reference_id=reference_id, note=note, job_id=job_id, counterparty_id=counterparty_id,
     )
 
@@ -113,7 +107,7 @@ def debit(session, subject_id: str, amount, *, tx_type: str, reference_id=None, 
     """Take `amount` (> 0) from the subject's account (InsufficientFunds changes nothing);
     `timebank.debited`."""
     return _single(
-        session, subject_id, -_positive(amount), "timebank.debited", tx_type=tx_type, actor=actor, dao=dao,
+        session, subject_id, -positive_amount(amount), "timebank.debited", tx_type=tx_type, actor=actor, dao=dao,
         reference_id=reference_id, note=note, job_id=job_id, counterparty_id=counterparty_id,
     )
 
@@ -122,9 +116,8 @@ def transfer(session, from_id: str, to_id: str, amount, *, note=None, actor=None
              job_id=None) -> tuple[TimeCreditTransaction, TimeCreditTransaction]:
     """Move `amount` between two subjects: an `exchange_debit` row and an `exchange_credit` row,
     one `timebank.transferred` event. Returns (debit row, credit row)."""
-    if from_id == to_id:
-        raise ValidationFailed("cannot transfer to oneself", errors={"to_subject_id": ["must not be the sender"]})
-    amount = _positive(amount)
+    require_two_parties(from_id, to_id)
+    amount = positive_amount(amount)
     accounts = lock_accounts(session, from_id, to_id)
     source, target = accounts[from_id], accounts[to_id]
     # The debit comes first: InsufficientFunds there leaves both accounts untouched.
@@ -162,8 +155,7 @@ def deposit_to_dao(session, dao: Dao, subject_id: str, amount, *, actor, job_id=
 
 def check_depositor(session, dao: Dao, subject_id: str) -> None:
     """A deposit goes only into an active DAO, from one of its active members."""
-    if not dao.is_active:
-        raise InvalidState(f"the DAO '{dao.slug}' is deactivated")
+    require_active(dao)
     member = find_member(session, dao, subject_id)
     if member is None or member.status != "active":
         raise Forbidden("only active members may deposit time credits into a DAO")

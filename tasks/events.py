@@ -1,12 +1,13 @@
 """The NATS bridge (SPEC 6): publishes unpublished outbox rows in order, marks them published
-only once the stream acknowledged them."""
+only once the stream acknowledged them (and none after one that was not)."""
 
 import json
 import logging
+from itertools import takewhile
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
-from infra.nats import Message, publish_batch
+from infra.nats import Message, Publisher
 from infra.redis import redis_client
 from models import Event
 from infra.db import transaction
@@ -14,31 +15,42 @@ from worker.app import celery_app
 
 log = logging.getLogger(__name__)
 
-BATCH_SIZE = 500
-MAX_BATCHES = 40
+BATCH_SIZE = 2000
+MAX_BATCHES = 10
 BRIDGE_LOCK = 0x60E7B1D6  # one bridge at a time keeps the per-DAO order
 
 
 def publish_pending(batch_size: int = BATCH_SIZE, max_batches: int = MAX_BATCHES) -> int:
-    """Publish up to max_batches batches of the backlog; return how many rows were published."""
+    """Publish up to max_batches batches of the backlog over one NATS connection; return how
+    many rows were published."""
+    with Publisher() as publisher:
+        return _publish_batches(publisher, batch_size, max_batches)
+
+
+def _publish_batches(publisher: Publisher, batch_size: int, max_batches: int) -> int:
     published = 0
     for _ in range(max_batches):
         with transaction() as session:
             if not session.scalar(select(func.pg_try_advisory_xact_lock(BRIDGE_LOCK))):
                 return published  # another bridge is at work; it drains the backlog
-            events = session.scalars(
-                select(Event).where(Event.published_at.is_(None)).order_by(Event.seq).limit(batch_size)
+            events = session.execute(
+                select(Event.id, Event.subject, Event.payload)
+                .where(Event.published_at.is_(None)).order_by(Event.seq).limit(batch_size)
             ).all()
             if not events:
                 return published
-            acked = publish_batch(
+            acked = publisher.publish_batch(
                 [Message(e.subject, str(e.id), json.dumps(e.payload).encode()) for e in events]
             )
-            for event, ok in zip(events, acked):
-                if ok:
-                    event.published_at = func.now()
-            published += sum(acked)
-            if not all(acked):
+            # In order: nothing after an event the stream did not acknowledge is marked.
+            done = [e.id for e, _ in zip(events, takewhile(bool, acked))]
+            if done:  # stamped once the acks are in, not when the batch's transaction began
+                session.execute(
+                    update(Event).where(Event.id.in_(done)).values(published_at=func.statement_timestamp()),
+                    execution_options={"synchronize_session": False},
+                )
+            published += len(done)
+            if len(done) < len(events):
                 return published  # the rest waits for the next run, in order
     return published
 

@@ -18,10 +18,16 @@ from tests import stack as stack_module
 _STACK: stack_module.Stack | None = None
 
 
+# Test folders that need no servers: the pure rules, and the offline verifier.
+_SERVERLESS = ("rules", "verify")
+
+
 def _needs_stack(config) -> bool:
-    """Pure rule tests run without servers; anything else gets the stack."""
+    """Pure rule and verifier tests run without servers; anything else gets the stack."""
     args = [a for a in config.args if not a.startswith("-")]
-    return not args or any("rules" not in a for a in args)
+    return not args or any(
+        not set(_SERVERLESS) & set(Path(a.split("::")[0]).parts) for a in args
+    )
 
 
 def pytest_configure(config):

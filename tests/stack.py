@@ -16,8 +16,10 @@ from pathlib import Path
 
 import psycopg
 
+from devstack.nats_server import EmbeddedNats
+from devstack.postgres import EmbeddedPostgres
 from devstack.processes import QUEUES, beat_command, worker_command
-from devstack.servers import EmbeddedNats, EmbeddedPostgres, EmbeddedRedis
+from devstack.redis_server import EmbeddedRedis
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_JWT_SECRET = "test-secret-0123456789-abcdefghijklmnop"

@@ -1,13 +1,43 @@
-"""The base of every request schema: unknown fields are refused (SPEC 8.4)."""
+"""The bases of the schemas: request schemas refuse unknown fields (SPEC 8.4); answer schemas
+document every field as present, since a route's answer is dumped through its schema
+(api/endpoint.py) and a dump writes every field."""
 
 import json
 
 from marshmallow import RAISE, Schema, ValidationError
+from marshmallow.schema import SchemaMeta
 
 
 class StrictSchema(Schema):
     class Meta:
         unknown = RAISE
+
+
+class _EveryFieldPresent(SchemaMeta):
+    def __new__(mcs, name, bases, attrs):
+        klass = super().__new__(mcs, name, bases, attrs)
+        for declared in klass._declared_fields.values():
+            declared.required = True  # read by the document only: answers are dumped, never loaded
+        return klass
+
+
+class AnswerSchema(Schema, metaclass=_EveryFieldPresent):
+    """The base of every answer schema: each field is in every answer (`required` in the OpenAPI
+    document), null only where the field says `allow_none`. The value dumped must carry every
+    field (an attribute of the row, or a key of the dict)."""
+
+
+class Extended:
+    """A row seen with figures computed beside it, for the answer schema that shows both (a
+    member with every role it holds, a proposal with its tally): the extra values first, then
+    the row's own attributes."""
+
+    def __init__(self, row, **extra):
+        self._row = row
+        self.__dict__.update(extra)
+
+    def __getattr__(self, name):
+        return getattr(self._row, name)
 
 
 class JsonSize:

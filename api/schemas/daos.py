@@ -1,14 +1,14 @@
 """DAO bodies and answers (SPEC 8.4: create DAO, DAO, DAO overview)."""
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import ValidationError, fields, validate
 
 from api.pagination import PageQuerySchema
-from api.schemas.base import StrictSchema
+from api.schemas.base import AnswerSchema, StrictSchema
 from api.schemas.fields import Amount, UtcDateTime
 from api.schemas.pages import page_of
 from api.schemas.treasury import TreasuryItemSchema
 from governance.slugs import SLUG_PATTERN
-from models.dao import DAO_TYPES, GOVERNANCE_MODELS
+from governance.vocabulary import DAO_TYPES, GOVERNANCE_MODELS
 
 SLUG = validate.Regexp(SLUG_PATTERN, error="3-64 characters of a-z, 0-9 and '-'")
 PERCENT = validate.Range(0, 100)
@@ -43,16 +43,20 @@ class DaoCreateSchema(DaoSettingsSchema):
 
     slug = fields.String(required=True, validate=SLUG)
     name = fields.String(required=True, validate=NAME)
+    # A checkbox cannot say "the default": the OpenAPI document states these two (the dashboard's
+    # create form starts from them); they equal services.daos.CREATE_DEFAULTS (tests/web checks).
+    allow_vote_change = fields.Boolean(load_default=True)
+    is_public = fields.Boolean(load_default=False)
 
 
-class DaoSchema(Schema):
+class DaoSchema(AnswerSchema):
     id = fields.UUID()
     slug = fields.String()
     name = fields.String()
     description = fields.String()
     microdao_id = fields.String(allow_none=True)
-    dao_type = fields.String()
-    governance_model = fields.String()
+    dao_type = fields.String(validate=validate.OneOf(DAO_TYPES))
+    governance_model = fields.String(validate=validate.OneOf(GOVERNANCE_MODELS))
     voting_period_seconds = fields.Integer()
     quorum_percent = Amount()
     pass_threshold_percent = Amount()
@@ -64,7 +68,9 @@ class DaoSchema(Schema):
     updated_at = UtcDateTime()
 
 
-class DaoOverviewSchema(Schema):
+class DaoOverviewSchema(AnswerSchema):
+    """The DAO with its figures: active members, active proposals, treasury balances by token."""
+
     dao = fields.Nested(DaoSchema)
     members_count = fields.Integer()
     active_proposals_count = fields.Integer()

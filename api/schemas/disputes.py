@@ -1,13 +1,13 @@
 import json
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import ValidationError, fields, validate
 
 from api.pagination import PageQuerySchema
-from api.schemas.base import StrictSchema
+from api.schemas.base import AnswerSchema, StrictSchema
 from api.schemas.pages import page_of
 from api.schemas.fields import UtcDateTime
-from governance.disputes import RESOLUTIONS
-from models.disputes import DISPUTE_STATUSES, DISPUTE_SUBJECT_TYPES
+from governance.disputes import OPEN_STATUSES, RESOLUTIONS
+from governance.vocabulary import DISPUTE_STATUSES, DISPUTE_SUBJECT_TYPES
 
 SUBJECT_ID = validate.Length(1, 200)
 MAX_ITEM_CHARS = 4000
@@ -63,19 +63,19 @@ class DisputeListQuerySchema(PageQuerySchema):
 
 
 class ModeratorQueueQuerySchema(PageQuerySchema):
-    status = fields.String(load_default=None, validate=validate.OneOf(("open", "under_review")))
+    status = fields.String(load_default=None, validate=validate.OneOf(OPEN_STATUSES))
     assigned = fields.String(load_default=None, validate=validate.OneOf(("me",)))
 
 
-class DisputeSchema(Schema):
+class DisputeSchema(AnswerSchema):
     id = fields.UUID()
     claimant_id = fields.String()
     respondent_id = fields.String()
-    subject_type = fields.String()
+    subject_type = fields.String(validate=validate.OneOf(DISPUTE_SUBJECT_TYPES))
     subject_id = fields.String()
     description = fields.String()
-    evidence = fields.List(fields.Raw())
-    status = fields.String()
+    evidence = fields.List(fields.Raw(metadata={"description": "a note or link (string), or an object"}))
+    status = fields.String(validate=validate.OneOf(DISPUTE_STATUSES))
     resolution = fields.String(allow_none=True)
     moderator_id = fields.String(allow_none=True)
     resolved_by = fields.String(allow_none=True)

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from marshmallow import ValidationError, fields
 
+from governance.power import decimal_text
 from infra.clock import utc_text
 
 
@@ -25,7 +26,6 @@ class UtcDateTime(fields.DateTime):
         return parsed.astimezone(timezone.utc)
 
 
-PLACES = Decimal("0.00000001")
 LIMIT = Decimal(10) ** 22  # numeric(30, 8) holds 22 digits before the point
 
 
@@ -39,7 +39,7 @@ class Amount(fields.Decimal):
     def _serialize(self, value, attr, obj, **kwargs):
         if value is None:
             return None
-        return format(Decimal(value).quantize(PLACES), "f")  # never "0E-8"
+        return decimal_text(value)  # 8 places, never "0E-8", in a context wide enough for 30 digits
 
     def _deserialize(self, value, attr, data, **kwargs) -> Decimal:
         number = super()._deserialize(value, attr, data, **kwargs)

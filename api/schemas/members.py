@@ -2,15 +2,15 @@
 
 from decimal import Decimal
 
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
 from api.pagination import PageQuerySchema
-from api.schemas.base import StrictSchema
+from api.schemas.base import AnswerSchema, StrictSchema
 from api.schemas.daos import SUBJECT_ID
 from api.schemas.fields import Amount, UtcDateTime
 from api.schemas.pages import page_of
 from api.schemas.roles import ROLE_CODE
-from models.dao import MEMBER_STATUSES, SUBJECT_TYPES
+from governance.vocabulary import MEMBER_STATUSES, SUBJECT_TYPES
 
 POWER = validate.Range(min=0)
 
@@ -28,12 +28,14 @@ class MemberUpdateSchema(StrictSchema):
     status = fields.String(validate=validate.OneOf(MEMBER_STATUSES))
 
 
-class MemberSchema(Schema):
+class MemberSchema(AnswerSchema):
+    """A member; the value dumped carries `roles` beside the row (api.members.member_answers)."""
+
     subject_id = fields.String()
-    subject_type = fields.String()
+    subject_type = fields.String(validate=validate.OneOf(SUBJECT_TYPES))
     role = fields.String()
     roles = fields.List(fields.String(), metadata={"description": "every role held: role and extra roles"})
-    status = fields.String()
+    status = fields.String(validate=validate.OneOf(MEMBER_STATUSES))
     voting_power = Amount()
     joined_at = UtcDateTime()
 
@@ -47,7 +49,7 @@ class DelegationSetSchema(StrictSchema):
     delegate_id = fields.String(required=True, validate=SUBJECT_ID)
 
 
-class DelegationSchema(Schema):
+class DelegationSchema(AnswerSchema):
     delegator_id = fields.String()
     delegate_id = fields.String()
     created_at = UtcDateTime()

@@ -1,10 +1,10 @@
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
 from api.pagination import PageQuerySchema
-from api.schemas.base import StrictSchema
+from api.schemas.base import AnswerSchema, StrictSchema
 from api.schemas.pages import page_of
 from api.schemas.fields import UtcDateTime
-from models.disputes import MODERATION_ACTIONS, MODERATION_TARGET_TYPES
+from governance.vocabulary import MODERATION_ACTIONS, MODERATION_TARGET_TYPES
 
 TARGET_TYPE = validate.OneOf(MODERATION_TARGET_TYPES)
 TARGET_ID = validate.Length(1, 200)
@@ -23,12 +23,12 @@ class ModerationActionQuerySchema(PageQuerySchema):
     target_id = fields.String(load_default=None, validate=TARGET_ID)
 
 
-class ModerationActionSchema(Schema):
+class ModerationActionSchema(AnswerSchema):
     id = fields.UUID()
     moderator_id = fields.String()
-    target_type = fields.String()
+    target_type = fields.String(validate=TARGET_TYPE)
     target_id = fields.String()
-    action = fields.String()
+    action = fields.String(validate=validate.OneOf(MODERATION_ACTIONS))
     reason = fields.String()
     notes = fields.String(allow_none=True)
     created_at = UtcDateTime()

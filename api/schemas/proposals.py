@@ -1,14 +1,13 @@
 """Proposal, vote and tally bodies and answers (SPEC 8.4)."""
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from api.pagination import PageQuerySchema
-from api.schemas.base import JsonSize, StrictSchema
+from api.schemas.base import AnswerSchema, JsonSize, StrictSchema
 from api.schemas.daos import PERCENT, SLUG, not_blank
 from api.schemas.fields import Amount, UtcDateTime
 from api.schemas.pages import page_of
-from models.dao import GOVERNANCE_MODELS
-from models.proposal import PROPOSAL_STATUSES, PROPOSAL_TYPES, VOTE_CHOICES
+from governance.vocabulary import GOVERNANCE_MODELS, OUTCOMES, PROPOSAL_STATUSES, PROPOSAL_TYPES, VOTE_CHOICES
 
 TITLE = [validate.Length(1, 300), not_blank]
 
@@ -38,39 +37,41 @@ class ProposalCreateSchema(ProposalEditSchema):
     slug = fields.String(validate=SLUG)
 
 
-class TallySchema(Schema):
-    """The tally (SPEC 5.3, 8.4): live, or as stored in `result` at finalization."""
+class TallySchema(AnswerSchema):
+    """The tally (SPEC 5.3, 8.4): live (a governance.tally.TallyResult), or as stored in `result`
+    at finalization (its JSON, whose decimals are already 8-place strings)."""
 
-    model = fields.String()
-    quorum_percent = fields.String()
-    pass_threshold_percent = fields.String()
-    total_weight = fields.String()
-    yes = fields.String()
-    no = fields.String()
-    abstain = fields.String()
-    participation = fields.String()
-    support = fields.String(allow_none=True)
+    model = fields.String(validate=validate.OneOf(GOVERNANCE_MODELS))
+    quorum_percent = Amount()
+    pass_threshold_percent = Amount()
+    total_weight = Amount(metadata={"description": "W: the total weight of the eligibility snapshot"})
+    yes = Amount()
+    no = Amount()
+    abstain = Amount()
+    participation = Amount(metadata={"description": "(yes + no + abstain) / W, 0 when W = 0"})
+    support = Amount(allow_none=True, metadata={"description": "yes / (yes + no); null when yes + no = 0"})
     quorum_reached = fields.Boolean()
     voters = fields.Integer()
-    outcome = fields.String()
+    outcome = fields.String(validate=validate.OneOf(OUTCOMES),
+                            metadata={"description": "on a live tally: the outcome if it closed now"})
 
 
-class ProposalSchema(Schema):
+class ProposalSchema(AnswerSchema):
     id = fields.UUID()
     dao_id = fields.UUID()
     slug = fields.String()
     title = fields.String()
     description = fields.String()
-    proposal_type = fields.String()
+    proposal_type = fields.String(validate=validate.OneOf(PROPOSAL_TYPES))
     action_payload = fields.Dict()
-    status = fields.String()
+    status = fields.String(validate=validate.OneOf(PROPOSAL_STATUSES))
     start_at = UtcDateTime(allow_none=True)
     end_at = UtcDateTime(allow_none=True)
-    governance_model_override = fields.String(allow_none=True)
+    governance_model_override = fields.String(allow_none=True, validate=validate.OneOf(GOVERNANCE_MODELS))
     quorum_percent_override = Amount(allow_none=True)
     pass_threshold_override = Amount(allow_none=True)
     # Frozen at activation (null while a draft).
-    effective_model = fields.String(allow_none=True)
+    effective_model = fields.String(allow_none=True, validate=validate.OneOf(GOVERNANCE_MODELS))
     effective_quorum_percent = Amount(allow_none=True)
     effective_pass_threshold = Amount(allow_none=True)
     effective_allow_vote_change = fields.Boolean(allow_none=True)
@@ -84,8 +85,10 @@ class ProposalSchema(Schema):
 
 
 class ProposalDetailSchema(ProposalSchema):
-    # The live tally while active, the stored result once finalized, null before activation.
-    tally = fields.Nested(TallySchema, allow_none=True)
+    """A proposal with `tally` beside the row (api.proposals.get_proposal)."""
+
+    tally = fields.Nested(TallySchema, allow_none=True, metadata={
+        "description": "the live tally while active, the stored result once finalized, null before activation"})
 
 
 class ProposalListQuerySchema(PageQuerySchema):
@@ -100,10 +103,10 @@ class VoteCreateSchema(StrictSchema):
     choice = fields.String(required=True, validate=validate.OneOf(VOTE_CHOICES))
 
 
-class VoteSchema(Schema):
+class VoteSchema(AnswerSchema):
     proposal_id = fields.UUID()
     voter_id = fields.String()
-    choice = fields.String()
+    choice = fields.String(validate=validate.OneOf(VOTE_CHOICES))
     raw_power = Amount()
     weight = Amount()
     submitted_at = UtcDateTime()
@@ -113,6 +116,7 @@ class VoteSchema(Schema):
 
 class VoteListQuerySchema(PageQuerySchema):
     choice = fields.String(validate=validate.OneOf(VOTE_CHOICES))
+    voter_id = fields.String(validate=validate.Length(1, 200), metadata={"description": "one voter's vote"})
 
 
 ProposalPageSchema = page_of(ProposalSchema, "ProposalPage")

@@ -1,8 +1,8 @@
 """Role bodies and answers, and the permission (PDP) answer (SPEC 4, 8.3)."""
 
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
-from api.schemas.base import StrictSchema
+from api.schemas.base import AnswerSchema, StrictSchema
 from api.schemas.daos import NAME, SUBJECT_ID
 from api.schemas.fields import UtcDateTime
 from governance.entitlements import ENTITLEMENTS
@@ -23,10 +23,14 @@ class RoleCreateSchema(RoleUpdateSchema):
     code = fields.String(required=True, validate=ROLE_CODE)
 
 
-class RoleSchema(Schema):
+# A role's entitlements as stored: complete, one boolean per entitlement (validate_entitlements).
+EntitlementsSchema = AnswerSchema.from_dict({name: fields.Boolean() for name in ENTITLEMENTS}, name="Entitlements")
+
+
+class RoleSchema(AnswerSchema):
     code = fields.String()
     name = fields.String()
-    entitlements = fields.Dict(keys=fields.String(), values=fields.Boolean())
+    entitlements = fields.Nested(EntitlementsSchema)
     is_default = fields.Boolean()
     created_at = UtcDateTime()
 
@@ -36,11 +40,14 @@ class PermissionQuerySchema(StrictSchema):
     action = fields.String(validate=validate.Length(1, 64))
 
 
-class PermissionSchema(Schema):
-    subject_id = fields.String()
-    action = fields.String(allow_none=True)
+class PermissionSchema(AnswerSchema):
+    """The PDP answer: what `subject_id` holds in the DAO and, for an `action`, whether it may."""
+
+    subject_id = fields.String(metadata={"description": "the subject asked about (default: the caller)"})
+    action = fields.String(allow_none=True, metadata={"description": "the action asked about; null when none"})
     allowed = fields.Boolean(allow_none=True, metadata={"description": "null when no action was asked"})
-    entitlements = fields.List(fields.String())
+    entitlements = fields.List(fields.String(validate=validate.OneOf(ENTITLEMENTS)),
+                               metadata={"description": "every entitlement held, sorted"})
 
 
 RolePageSchema = page_of(RoleSchema, "RolePage")

@@ -1,8 +1,9 @@
-from marshmallow import Schema, ValidationError, fields, validate, validates
+from marshmallow import ValidationError, fields, validate, validates
 
-from api.schemas.base import StrictSchema
+from api.schemas.base import AnswerSchema, StrictSchema
 from api.schemas.pages import page_of
 from api.schemas.fields import Amount, UtcDateTime
+from models.timebank import TX_TYPES
 
 SUBJECT_ID = validate.Length(1, 200)
 NOTE = validate.Length(max=500)
@@ -34,18 +35,18 @@ class TimeDepositSchema(StrictSchema):
     amount = Amount(required=True, validate=_positive)
 
 
-class TimeAccountSchema(Schema):
+class TimeAccountSchema(AnswerSchema):
     subject_id = fields.String()
     balance = Amount()
     lifetime_earned = Amount()
     lifetime_spent = Amount()
 
 
-class TimeTransactionSchema(Schema):
+class TimeTransactionSchema(AnswerSchema):
     id = fields.UUID()
     amount = Amount()
     balance_after = Amount()
-    tx_type = fields.String()
+    tx_type = fields.String(validate=validate.OneOf(TX_TYPES))
     reference_id = fields.String(allow_none=True)
     counterparty_id = fields.String(allow_none=True)
     note = fields.String(allow_none=True)

@@ -1,6 +1,6 @@
-from marshmallow import Schema, ValidationError, fields, validate, validates
+from marshmallow import ValidationError, fields, validate, validates
 
-from api.schemas.base import StrictSchema
+from api.schemas.base import AnswerSchema, StrictSchema
 from api.schemas.fields import Amount, UtcDateTime
 from api.schemas.pages import page_of
 
@@ -18,13 +18,13 @@ class TreasuryDeltaSchema(StrictSchema):
             raise ValidationError("must not be zero")
 
 
-class TreasuryItemSchema(Schema):
+class TreasuryItemSchema(AnswerSchema):
     token_symbol = fields.String()
     contract_address = fields.String(allow_none=True)
     balance = Amount()
 
 
-class TreasuryTransactionSchema(Schema):
+class TreasuryTransactionSchema(AnswerSchema):
     id = fields.UUID()
     token_symbol = fields.String()
     delta = Amount()
@@ -37,7 +37,7 @@ class TreasuryTransactionSchema(Schema):
 
 
 
-class TreasuryListSchema(Schema):
+class TreasuryListSchema(AnswerSchema):
     items = fields.List(fields.Nested(TreasuryItemSchema))
 
 

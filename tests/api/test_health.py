@@ -17,7 +17,7 @@ def test_healthz_reports_every_dependency_ok(client):
 
 def test_healthz_answers_503_when_a_dependency_is_down(stack):
     """A separate process pointed at a NATS port where nothing listens."""
-    from devstack.servers import find_free_port
+    from devstack.osutil import find_free_port
 
     code = (
         "from api.app import create_app;"

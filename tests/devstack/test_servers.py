@@ -1,4 +1,4 @@
-"""Embedded servers (devstack/servers.py), against the real binaries: no mocks."""
+"""Embedded servers (devstack/postgres.py, redis_server.py, nats_server.py), against the real binaries: no mocks."""
 
 from __future__ import annotations
 
@@ -10,14 +10,11 @@ import psycopg
 import pytest
 import redis
 
-from devstack.servers import (
-    EmbeddedNats,
-    EmbeddedPostgres,
-    EmbeddedRedis,
-    ServerError,
-    find_free_port,
-    port_is_free,
-)
+from devstack.embedded import ServerError
+from devstack.nats_server import EmbeddedNats
+from devstack.osutil import find_free_port, port_is_free
+from devstack.postgres import EmbeddedPostgres
+from devstack.redis_server import EmbeddedRedis
 
 pytestmark = pytest.mark.timeout(60)
 

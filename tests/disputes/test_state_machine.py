@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select, update
 
 from api.auth import Principal
-from governance.disputes import STATUSES
+from governance.vocabulary import DISPUTE_STATUSES
 from governance.errors import InvalidState
 from models import Dispute, Event
 from infra.db import transaction
@@ -52,7 +52,7 @@ def dispute_events(dispute_id: str) -> list[str]:
             Event.payload["data"]["dispute_id"].astext == dispute_id, Event.type != "dispute.opened")).all()
 
 
-@pytest.mark.parametrize("status", STATUSES)
+@pytest.mark.parametrize("status", DISPUTE_STATUSES)
 @pytest.mark.parametrize("action", list(ACTIONS))
 def test_every_status_and_action(stack, status, action):
     dispute_id = dispute_in(status)

@@ -11,7 +11,7 @@ import time
 import pytest
 import requests
 
-from devstack.servers import find_free_port
+from devstack.osutil import find_free_port
 from tests.conftest import auth, unique
 from tests.natsutil import fetch_events
 from tests.stack import Process, TEST_JWT_SECRET

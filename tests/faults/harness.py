@@ -25,7 +25,10 @@ from sqlalchemy import create_engine, func, insert, select
 from sqlalchemy.orm import Session
 
 from devstack import processes
-from devstack.servers import EmbeddedNats, EmbeddedPostgres, EmbeddedRedis, find_free_port
+from devstack.nats_server import EmbeddedNats
+from devstack.osutil import find_free_port
+from devstack.postgres import EmbeddedPostgres
+from devstack.redis_server import EmbeddedRedis
 from models import Dao, DaoMember, Event, Job, TimeCreditTransaction
 from tests.conftest import auth, unique
 from tests.stack import Process, Stack, migrate, start_beat, start_worker
@@ -91,7 +94,7 @@ class FaultStack(Stack):
             raise RuntimeError(f"the API exited {self.api.proc.returncode}:\n{self.api.log()[-4000:]}")
         try:
             return requests.get(f"{self.api_url}/healthz", timeout=2).status_code in (200, 503)
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not up yet, or slow on a loaded machine
             return False
 
     def start_worker(self) -> Process:

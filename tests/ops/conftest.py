@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from devstack import processes
-from devstack.servers import find_free_port
+from devstack.osutil import find_free_port
 from tests.conftest import auth, unique
 from tests.stack import Process
 

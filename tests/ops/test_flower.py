@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from devstack import processes
-from devstack.servers import find_free_port
+from devstack.osutil import find_free_port
 from tests.stack import Process
 from worker.app import TASK_MODULES, celery_app
 

@@ -13,7 +13,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import func, select
 
-from devstack.servers import find_free_port
+from devstack.osutil import find_free_port
 from infra.clock import utcnow
 from infra.metrics import GovernanceCollector
 from infra.redis import redis_client

@@ -8,6 +8,7 @@ import re
 from openapi_spec_validator import validate
 
 from api.app import PUBLIC_PATHS
+from api.openapi import is_static
 
 IGNORED = {"HEAD", "OPTIONS"}
 
@@ -20,7 +21,7 @@ def document(client) -> dict:
 
 def operations(app):
     for rule in app.url_map.iter_rules():
-        if rule.endpoint == "static":
+        if is_static(rule):
             continue
         path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)
         for method in rule.methods - IGNORED:
@@ -93,7 +94,7 @@ def test_schemas_are_the_validating_ones(client):
     assert delta["properties"]["delta"]["type"] == "string"
     assert delta["properties"]["token_symbol"]["pattern"] == "^[A-Z0-9]{1,16}$"
     problem = spec["components"]["schemas"]["Problem"]
-    assert set(problem["required"]) == {"status", "title", "code"}
+    assert set(problem["required"]) == {"type", "status", "title", "detail", "code"}
 
 
 def test_problem_responses_match_the_problem_schema(client):

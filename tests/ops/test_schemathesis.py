@@ -1,6 +1,8 @@
 """schemathesis against the live API (SPEC 8.1, issue 5): every operation of the generated
 OpenAPI document, a bounded number of generated requests each, sent to a real gunicorn process
-with a valid bearer token. No answer may be a 5xx, and every answer must match the document.
+with a valid bearer token. No answer may be a 5xx, and every answer must match the document:
+its status is documented for the operation, and its media type, headers and body are the ones
+documented for that status (schemathesis' conformance checks, CHECKS).
 
 Path parameters named `slug` point at a DAO the caller owns (a random slug would only ever
 reach the 404 branch); the caller is also a platform admin and a moderator, so that the
@@ -14,11 +16,17 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import response_schema_conformance
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance, response_headers_conformance, response_schema_conformance, status_code_conformance,
+)
 
 from tests.conftest import auth, unique
 
 MAX_EXAMPLES = 8
+CHECKS = [
+    not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
+    response_schema_conformance,
+]
 STREAM_PATH = "/api/v1/daos/{slug}/events/stream"
 SUBJECT = f"user:{unique('fuzz')}"
 
@@ -56,6 +64,6 @@ def test_no_server_error_and_every_answer_matches_the_document(case, live_api, w
     case.call_and_validate(
         base_url=live_api.url,
         headers=auth(SUBJECT, roles=("platform_admin", "moderator")),
-        checks=[not_a_server_error, response_schema_conformance],
+        checks=CHECKS,
         timeout=40,
     )

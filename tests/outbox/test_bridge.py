@@ -89,7 +89,7 @@ def test_a_republished_event_is_dropped_by_the_stream(stack, worker):
 
 
 def test_events_stay_unpublished_while_nats_is_unreachable(stack):
-    from devstack.servers import find_free_port
+    from devstack.osutil import find_free_port
 
     event_id = uuid.uuid4()
     with transaction() as session:  # a row written without nudging the bridge

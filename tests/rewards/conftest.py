@@ -1,15 +1,13 @@
 import pytest
 
 from tests.factories import make_dao
-from tests.rewards.helpers import start_consumer
+from tests.rewards.helpers import consumer_running
 
 
 @pytest.fixture
 def consumer(stack, log_dir):
-    process = start_consumer(stack, log_dir)
-    process.wait_for_log("consumer ready")
-    yield process
-    process.stop()
+    with consumer_running(stack, log_dir) as process:
+        yield process
 
 
 @pytest.fixture(scope="module")

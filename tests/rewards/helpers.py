@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import time
@@ -20,6 +21,17 @@ from tests.stack import Process
 def start_consumer(stack, log_dir, **env) -> Process:
     """The real consumer process (`python -m consumer`), with `env` overriding the stack's."""
     return Process("consumer", [sys.executable, "-m", "consumer"], stack.env(**env), log_dir).start()
+
+
+@contextlib.contextmanager
+def consumer_running(stack, log_dir):
+    """The consumer, ready, for the body of the `with`; stopped after."""
+    process = start_consumer(stack, log_dir)
+    process.wait_for_log("consumer ready")
+    try:
+        yield process
+    finally:
+        process.stop()
 
 
 def cast(dao, proposal_id: str, voter: str, choice: str = "yes") -> str:

@@ -70,7 +70,7 @@ def test_a_consumer_that_was_down_catches_up_and_pays_every_voter_once(stack, lo
 
 def test_a_message_is_acknowledged_only_once_its_reward_is_enqueued(stack, log_dir, consumer, worker, dao):
     """With the broker unreachable the consumer keeps the message; the next consumer pays it."""
-    from devstack.servers import find_free_port
+    from devstack.osutil import find_free_port
 
     consumer.stop()
     voter, proposal = unique("user:voter"), str(uuid.uuid4())
@@ -101,7 +101,7 @@ def test_a_malformed_message_is_dropped_not_redelivered(consumer, worker):
 
 
 def test_the_consumer_waits_for_nats_and_stops_cleanly_on_sigterm(stack, log_dir):
-    from devstack.servers import find_free_port
+    from devstack.osutil import find_free_port
 
     process = start_consumer(stack, log_dir, NATS_URL=f"nats://127.0.0.1:{find_free_port()}")
     try:

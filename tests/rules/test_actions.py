@@ -79,6 +79,9 @@ def test_treasury_transfer_fields(action, field):
         ({"type": "update_dao", "pass_threshold_percent": "-1"}, "pass_threshold_percent"),
         ({"type": "update_dao", "voting_period_seconds": 0}, "voting_period_seconds"),
         ({"type": "update_dao", "voting_period_seconds": True}, "voting_period_seconds"),
+        # the DAO field's own bounds: one minute to a year
+        ({"type": "update_dao", "voting_period_seconds": 59}, "voting_period_seconds"),
+        ({"type": "update_dao", "voting_period_seconds": 31_536_001}, "voting_period_seconds"),
         ({"type": "update_dao", "governance_model": "plural"}, "governance_model"),
         ({"type": "update_dao", "name": ""}, "name"),
         ({"type": "update_dao", "slug": "new"}, "slug"),

@@ -4,7 +4,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from governance.delegation import resolve_delegation, terminal_voters
+from governance.delegation import carried_power, effective_delegates, resolve_delegation, terminal_voters
 
 
 def test_delegate_who_does_not_vote_passes_power_on_to_its_own_delegate():
@@ -83,3 +83,44 @@ def test_hundred_thousand_members_with_long_chains_and_cycles():
     assert totals.uncast == 25_000 * 2 + 24_000 * 3 + 1_000
     assert totals.counted == 5 * n_chain
     assert totals.direct_voters == 5
+
+
+# --- SPEC 5.6: power carried to the terminal voter, whatever its ballot ---------------------------
+
+def test_carried_power_sums_each_chain_onto_its_first_direct_voter():
+    # e -> d -> c -> b -> a; c and a voted: a carries a + b, c carries c + d + e.
+    powers = {"a": D(1), "b": D(2), "c": D(4), "d": D(8), "e": D(16), "f": D(32)}
+    delegates = {"b": "a", "c": "b", "d": "c", "e": "d", "f": "ghost"}
+    carried = carried_power(powers, delegates, {"a", "c"})
+    assert carried.weights == {"a": D(3), "c": D(28)}
+    assert (carried.uncast, carried.counted, carried.direct_voters) == (D(32), 5, 2)
+
+
+def test_carried_power_ignores_voters_outside_the_snapshot_and_refuses_negative_power():
+    assert carried_power({"a": D(1)}, {"a": "o"}, {"o"}).weights == {}
+    with pytest.raises(ValueError):
+        carried_power({"a": D(-1)}, {}, {"a"})
+
+
+# --- SPEC 5.6: delegation per proposal type ---------------------------------------------------------
+
+ROWS = [
+    ("alice", None, "bob"), ("alice", "treasury", "carol"),
+    ("dave", "treasury", "erin"),
+    ("frank", None, "grace"), ("frank", "membership", "heidi"),
+]
+
+
+def test_a_members_delegate_for_type_t_is_its_t_delegation_else_its_general_one():
+    assert effective_delegates(ROWS, "treasury") == {"alice": "carol", "dave": "erin", "frank": "grace"}
+    assert effective_delegates(ROWS, "membership") == {"alice": "bob", "frank": "heidi"}
+    assert effective_delegates(ROWS, "general") == {"alice": "bob", "frank": "grace"}
+
+
+def test_delegations_per_type_refuse_unknown_types_and_duplicates():
+    with pytest.raises(ValueError):
+        effective_delegates(ROWS, "budget")
+    with pytest.raises(ValueError):
+        effective_delegates([("a", "budget", "b")], "general")
+    with pytest.raises(ValueError):
+        effective_delegates([("a", None, "b"), ("a", None, "c")], "general")

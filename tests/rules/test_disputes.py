@@ -2,8 +2,9 @@
 
 import pytest
 
-from governance.disputes import ACTIONS, STATUSES, dispute_transition
+from governance.disputes import ACTIONS, dispute_transition
 from governance.errors import InvalidState, ValidationFailed
+from governance.vocabulary import DISPUTE_STATUSES
 
 ALLOWED = {
     ("open", "add_evidence"): "open",
@@ -14,7 +15,7 @@ ALLOWED = {
 }
 
 
-@pytest.mark.parametrize("status", STATUSES)
+@pytest.mark.parametrize("status", DISPUTE_STATUSES)
 @pytest.mark.parametrize("action", [a for a in ACTIONS if a != "resolve"])
 def test_every_pair(status, action):
     if (status, action) in ALLOWED:
@@ -24,7 +25,7 @@ def test_every_pair(status, action):
             dispute_transition(status, action)
 
 
-@pytest.mark.parametrize("status", STATUSES)
+@pytest.mark.parametrize("status", DISPUTE_STATUSES)
 @pytest.mark.parametrize("outcome", ["resolved", "dismissed"])
 def test_resolve_from_every_status(status, outcome):
     if status == "under_review":

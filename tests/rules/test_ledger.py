@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from governance.errors import InsufficientFunds, ValidationFailed
-from governance.ledger import account_totals, apply_delta, transfer
+from governance.ledger import account_totals, apply_delta, positive_amount, require_two_parties, transfer
 
 amounts = st.decimals(min_value=0, max_value=10**12, places=8, allow_nan=False, allow_infinity=False)
 
@@ -54,3 +54,19 @@ def test_transfer_conserves_total_and_never_goes_negative(a, b, amount):
         return
     assert new_a >= 0
     assert new_a + new_b == a + b
+
+
+def test_a_movement_amount_must_be_positive():
+    assert positive_amount("0.00000001") == D("0.00000001")
+    assert positive_amount(3) == D(3)
+    for amount in ("0", D(-1), "-0.1"):
+        with pytest.raises(ValidationFailed) as caught:
+            positive_amount(amount)
+        assert caught.value.errors == {"amount": ["must be greater than 0"]}
+
+
+def test_a_transfer_needs_two_parties():
+    require_two_parties("user:a", "user:b")
+    with pytest.raises(ValidationFailed) as caught:
+        require_two_parties("user:a", "user:a")
+    assert set(caught.value.errors) == {"to_subject_id"}

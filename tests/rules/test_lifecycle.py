@@ -7,13 +7,17 @@ import pytest
 from governance.errors import InvalidState, ValidationFailed
 from governance.lifecycle import (
     ACTIONS,
-    STATUSES,
     activation_window,
     already_done,
+    check_draft_window,
+    check_request,
     ensure_allowed,
+    require_end_after_start,
+    require_end_in_future,
     transition,
     vote_window_open,
 )
+from governance.vocabulary import PROPOSAL_STATUSES
 
 ALLOWED = {
     ("draft", "activate"): "active",
@@ -30,7 +34,7 @@ DONE = {
 T0 = datetime(2025, 1, 1, tzinfo=timezone.utc)
 
 
-@pytest.mark.parametrize("status", STATUSES)
+@pytest.mark.parametrize("status", PROPOSAL_STATUSES)
 @pytest.mark.parametrize("action", [a for a in ACTIONS if a not in ("finalize", "close")])
 def test_every_non_finalize_pair(status, action):
     if (status, action) in ALLOWED:
@@ -40,7 +44,7 @@ def test_every_non_finalize_pair(status, action):
             transition(status, action)
 
 
-@pytest.mark.parametrize("status", STATUSES)
+@pytest.mark.parametrize("status", PROPOSAL_STATUSES)
 @pytest.mark.parametrize("action", ["finalize", "close"])
 @pytest.mark.parametrize("outcome", ["passed", "rejected", "expired"])
 def test_every_finalize_pair(status, action, outcome):
@@ -51,13 +55,13 @@ def test_every_finalize_pair(status, action, outcome):
             transition(status, action, outcome)
 
 
-@pytest.mark.parametrize("status", STATUSES)
+@pytest.mark.parametrize("status", PROPOSAL_STATUSES)
 @pytest.mark.parametrize("action", ACTIONS)
 def test_already_done_for_every_pair(status, action):
     assert already_done(status, action) == ((status, action) in DONE)
 
 
-@pytest.mark.parametrize("status", STATUSES)
+@pytest.mark.parametrize("status", PROPOSAL_STATUSES)
 @pytest.mark.parametrize("action", ACTIONS)
 def test_a_pair_is_never_both_allowed_and_already_done(status, action):
     if already_done(status, action):
@@ -110,7 +114,7 @@ def test_vote_window_includes_start_and_excludes_end():
     assert not vote_window_open(start, None, end)
 
 
-@pytest.mark.parametrize("status", STATUSES)
+@pytest.mark.parametrize("status", PROPOSAL_STATUSES)
 @pytest.mark.parametrize("action", ACTIONS)
 def test_ensure_allowed_agrees_with_transition(status, action):
     allowed = status == "active" if action in ("finalize", "close") else (status, action) in ALLOWED
@@ -119,3 +123,53 @@ def test_ensure_allowed_agrees_with_transition(status, action):
     else:
         with pytest.raises(InvalidState):
             ensure_allowed(status, action)
+
+
+def test_end_after_start_is_checked_only_when_both_are_given():
+    require_end_after_start(T0, T0 + timedelta(microseconds=1))
+    require_end_after_start(None, T0)
+    require_end_after_start(T0, None)
+    for end in (T0, T0 - timedelta(days=1)):
+        with pytest.raises(ValidationFailed) as caught:
+            require_end_after_start(T0, end)
+        assert caught.value.errors == {"end_at": ["must be after start_at"]}
+
+
+def test_end_in_the_future_is_checked_only_when_given():
+    require_end_in_future(T0 + timedelta(microseconds=1), T0)
+    require_end_in_future(None, T0)
+    with pytest.raises(ValidationFailed) as caught:
+        require_end_in_future(T0, T0)
+    assert caught.value.errors == {"end_at": ["must be in the future"]}
+
+
+def test_a_draft_window_needs_end_after_start_then_in_the_future():
+    check_draft_window(None, None, T0)
+    check_draft_window(T0 - timedelta(days=2), T0 + timedelta(days=1), T0)  # a past start is fine
+    with pytest.raises(ValidationFailed) as caught:
+        check_draft_window(T0 - timedelta(days=1), T0 - timedelta(days=2), T0)
+    assert caught.value.errors == {"end_at": ["must be after start_at"]}
+    with pytest.raises(ValidationFailed) as caught:
+        check_draft_window(None, T0 - timedelta(days=1), T0)
+    assert caught.value.errors == {"end_at": ["must be in the future"]}
+
+
+def _request(status, action, start_at=None, end_at=None):
+    check_request(status, action, now=T0, start_at=start_at, end_at=end_at, voting_period_seconds=60)
+
+
+@pytest.mark.parametrize("status", PROPOSAL_STATUSES)
+@pytest.mark.parametrize("action", ["activate", "close", "execute", "cancel"])
+def test_a_request_passes_when_already_done_or_allowed_and_is_invalid_state_otherwise(status, action):
+    if (status, action) in DONE or (status, action) in ALLOWED or (status, action) == ("active", "close"):
+        _request(status, action)
+    else:
+        with pytest.raises(InvalidState):
+            _request(status, action)
+
+
+def test_an_activation_request_whose_window_cannot_open_is_refused():
+    with pytest.raises(ValidationFailed):
+        _request("draft", "activate", end_at=T0 - timedelta(days=1))
+    _request("active", "activate", end_at=T0 - timedelta(days=1))  # already done: its job is a no-op
+    _request("draft", "cancel", end_at=T0 - timedelta(days=1))  # only activation opens a window

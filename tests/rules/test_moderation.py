@@ -2,12 +2,13 @@
 
 import pytest
 
-from governance.moderation import ACTIONS, TARGET_TYPES, banned_after, is_banned
+from governance.moderation import banned_after, is_banned
+from governance.vocabulary import MODERATION_ACTIONS, MODERATION_TARGET_TYPES
 
 
 def test_vocabulary():
-    assert ACTIONS == ("warn", "hide", "remove", "ban", "restore")
-    assert TARGET_TYPES == ("user", "proposal", "listing", "declaration", "dao")
+    assert MODERATION_ACTIONS == ("warn", "hide", "remove", "ban", "restore")
+    assert MODERATION_TARGET_TYPES == ("user", "proposal", "listing", "declaration", "dao")
 
 
 def test_banned_iff_latest_ban_state_action_is_ban():

@@ -4,11 +4,12 @@ from decimal import Decimal as D
 
 import pytest
 
-from governance.power import MODELS, model_weight, quantize, ratio
+from governance.power import model_weight, quantize, ratio
+from governance.vocabulary import GOVERNANCE_MODELS
 
 
 def test_models():
-    assert MODELS == ("simple", "weighted", "quadratic", "delegated")
+    assert GOVERNANCE_MODELS == ("simple", "weighted", "quadratic", "delegated")
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from governance.delegation import resolve_delegation
-from governance.power import MODELS
 from governance.tally import SnapshotVoter, tally
+from governance.vocabulary import GOVERNANCE_MODELS
 
 SUBJECTS = [f"s{i}" for i in range(12)]
 powers_st = st.decimals(min_value=0, max_value=10**6, places=8, allow_nan=False, allow_infinity=False)
@@ -27,7 +27,7 @@ def elections(draw):
 
 
 @settings(max_examples=300)
-@given(elections(), st.sampled_from(MODELS))
+@given(elections(), st.sampled_from(GOVERNANCE_MODELS))
 def test_cast_weight_never_exceeds_total_weight(election, model):
     voters, ballots = election
     result = tally(model, Decimal(20), Decimal(50), voters, ballots)
@@ -47,7 +47,7 @@ def test_delegated_power_is_conserved(election):
 
 
 @settings(max_examples=200)
-@given(elections(), st.sampled_from(MODELS), st.randoms(use_true_random=False))
+@given(elections(), st.sampled_from(GOVERNANCE_MODELS), st.randoms(use_true_random=False))
 def test_result_does_not_depend_on_order_of_voters_or_votes(election, model, rnd):
     voters, ballots = election
     shuffled_voters = list(voters)

@@ -212,6 +212,10 @@ def test_list_votes_by_voter_filtered_and_paginated(client, worker):
                               "created_at", "updated_at"}
     noes = client.get(votes_url(dao, proposal["slug"]) + "?choice=no", headers=auth(owner)).get_json()["items"]
     assert [v["voter_id"] for v in noes] == [m["b"]]
+    mine = client.get(votes_url(dao, proposal["slug"]) + f"?voter_id={m['a']}", headers=auth(owner)).get_json()
+    assert [(v["voter_id"], v["choice"]) for v in mine["items"]] == [(m["a"], "yes")]
+    nobody = client.get(votes_url(dao, proposal["slug"]) + "?voter_id=user:none", headers=auth(owner)).get_json()
+    assert nobody["items"] == []
     problem(client.get(votes_url(dao, proposal["slug"]) + "?choice=maybe", headers=auth(owner)), 422)
     problem(client.get(votes_url(dao, proposal["slug"]), headers=auth(unique("user:out"))), 403, "forbidden")
 

@@ -1,0 +1,23 @@
+// The votes of a proposal, by voter, paginated by cursor.
+import { html } from "../core/html.js";
+import { amount, when } from "../core/format.js";
+import { usePages } from "../core/resource.js";
+import { LoadError } from "../ui/status.js";
+
+export function VotesList({ path }) {
+  const votes = usePages(`${path}/votes`, {}, 50);
+  if (votes.error) return html`<${LoadError} error=${votes.error} retry=${votes.reload} />`;
+  return html`<section aria-labelledby="votes-title">
+    <h3 id="votes-title">Votes</h3>
+    ${!votes.loading && votes.items.length === 0 && html`<p>No votes yet.</p>`}
+    ${votes.items.length > 0 && html`<div class="table-wrap" role="region" aria-label="Votes" tabindex="0">
+      <table>
+        <thead><tr><th scope="col">Voter</th><th scope="col">Choice</th><th scope="col">Weight</th><th scope="col">Submitted</th></tr></thead>
+        <tbody>${votes.items.map((v) => html`<tr key=${v.voter_id}>
+          <td>${v.voter_id}</td><td data-label="Choice">${v.choice}</td>
+          <td data-label="Weight">${amount(v.weight)}</td><td data-label="Submitted">${when(v.submitted_at)}</td></tr>`)}
+        </tbody>
+      </table></div>`}
+    ${votes.hasMore && html`<button type="button" onClick=${votes.loadMore}>Load more votes</button>`}
+  </section>`;
+}
