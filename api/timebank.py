@@ -17,7 +17,6 @@ from governance.errors import Forbidden, ValidationFailed
 from models import TimeCreditTransaction
 from infra.db import transaction
 from services.timebank import check_depositor, find_account
-from tasks.timebank import adjust_time_credits, deposit_time_credits, transfer_time_credits
 
 bp = Blueprint("timebank", __name__, url_prefix="/api/v1")
 
@@ -58,7 +57,7 @@ def list_transactions(query: dict):
 def post_transfer(body: dict):
     if body["to_subject_id"] == g.principal.subject_id:
         raise ValidationFailed("cannot transfer to oneself", errors={"to_subject_id": ["must not be the caller"]})
-    return submit(transfer_time_credits, {**body, "amount": str(body["amount"])})
+    return submit("transfer_time_credits", {**body, "amount": str(body["amount"])})
 
 
 @bp.post("/timebank/adjustments")
@@ -67,7 +66,7 @@ def post_transfer(body: dict):
 def post_adjustment(body: dict):
     if not g.principal.is_platform_admin:
         raise Forbidden("requires the platform_admin role")
-    return submit(adjust_time_credits, {**body, "amount": str(body["amount"])}, target_id=body["subject_id"])
+    return submit("adjust_time_credits", {**body, "amount": str(body["amount"])}, target_id=body["subject_id"])
 
 
 @bp.post("/daos/<slug>/treasury/time-deposits")
@@ -78,5 +77,5 @@ def post_time_deposit(slug: str, body: dict):
         access = dao_access(session, slug, g.principal, entitlement=None)
         check_depositor(session, access.dao, g.principal.subject_id)
         payload = {"dao_id": str(access.dao.id), "amount": str(body["amount"])}
-        job = enqueue(session, deposit_time_credits, payload, target_id=access.dao.id)
+        job = enqueue(session, "deposit_time_credits", payload, target_id=access.dao.id)
     return job_response(job)
