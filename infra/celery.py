@@ -109,10 +109,9 @@ def _forget_task_ids(**_) -> None:
     job_id_var.set(None)
 
 
-def create_celery() -> Celery:
-    settings = get_settings()
-    app = Celery("governance", broker=settings.redis_url, task_cls=GovernanceTask)
-    app.conf.update(
+def _configuration() -> dict:
+    return dict(
+        broker_url=get_settings().redis_url,
         task_queues=[Queue(name) for name in QUEUES],
         task_default_queue=DEFAULT_QUEUE,
         # Job state lives in Postgres; no result backend (PITFALLS: Celery and Redis).
@@ -134,6 +133,13 @@ def create_celery() -> Celery:
         enable_utc=True,
         worker_hijack_root_logger=False,
     )
+
+
+def create_celery() -> Celery:
+    """The app; its configuration is read from the settings when first used, not at import (a
+    module that only sends tasks may be imported before the environment is complete)."""
+    app = Celery("governance", task_cls=GovernanceTask)
+    app.add_defaults(_configuration)
     return app
 
 
