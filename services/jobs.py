@@ -102,11 +102,11 @@ def record(session, kind: str, *, actor: str, request: dict, target_id=None, ide
     job_id = session.execute(stmt.returning(Job.id)).scalar_one_or_none()
     if job_id is None:
         return session.scalar(select(Job).where(Job.actor == actor, Job.idempotency_key == idempotency_key))
-    after_commit(session, lambda: send(job_id, kind))
+    after_commit(session, lambda: _send(job_id, kind))
     return session.get(Job, job_id)
 
 
-def send(job_id, kind: str) -> bool:
+def _send(job_id, kind: str) -> bool:
     """Hand a committed job to the broker; False when the broker is down, in which case the job
     stays `queued` and the requeue sweep sends it later."""
     try:

@@ -3,7 +3,6 @@ sent only after commit, one key one job, and one behaviour when the broker is do
 recorded and answered, a warning is logged, and the requeue sweep sends it later."""
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -13,11 +12,10 @@ import pytest
 from sqlalchemy import update
 
 from devstack.servers import find_free_port
-from infra.config import reset_settings
 from infra.db import transaction
 from models import Job
 from services import jobs
-from tests.conftest import unique
+from tests.conftest import settings_from, unique
 from tests.factories import make_dao
 from tests.stack import ROOT
 
@@ -95,11 +93,8 @@ print(json.dumps({"status": response.status_code, "body": response.get_json()}))
 
 @pytest.fixture
 def requeue_at_once():
-    os.environ["JOB_REQUEUE_AFTER_SECONDS"] = "0"
-    reset_settings()
-    yield
-    os.environ.pop("JOB_REQUEUE_AFTER_SECONDS")
-    reset_settings()
+    with settings_from(JOB_REQUEUE_AFTER_SECONDS=0):
+        yield
 
 
 def test_a_job_whose_broker_is_down_is_recorded_answered_and_sent_by_the_requeue_sweep(stack, requeue_at_once):
