@@ -106,16 +106,14 @@ def record(session, kind: str, *, actor: str, request: dict, target_id=None, ide
     return session.get(Job, job_id)
 
 
-def _send(job_id, kind: str) -> bool:
-    """Hand a committed job to the broker; False when the broker is down, in which case the job
-    stays `queued` and the requeue sweep sends it later."""
+def _send(job_id, kind: str) -> None:
+    """Hand a committed job to the broker. When the broker is down the job stays `queued` (a
+    warning says so) and the requeue sweep sends it later."""
     try:
         send_task(task_name(kind), args=[str(job_id)], task_id=str(job_id))
     except BROKER_ERRORS as error:
         log.warning("job %s recorded but not sent (broker unavailable: %s); the requeue sweep sends it",
                     job_id, error)
-        return False
-    return True
 
 
 def _count_attempt(job_id: str) -> Job | None:

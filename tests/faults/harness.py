@@ -91,7 +91,7 @@ class FaultStack(Stack):
             raise RuntimeError(f"the API exited {self.api.proc.returncode}:\n{self.api.log()[-4000:]}")
         try:
             return requests.get(f"{self.api_url}/healthz", timeout=2).status_code in (200, 503)
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not up yet, or slow on a loaded machine
             return False
 
     def start_worker(self) -> Process:
