@@ -11,7 +11,6 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
-from devstack.servers import find_free_port
 from infra.db import transaction
 from models import Job
 from services import jobs
@@ -99,7 +98,7 @@ def requeue_at_once():
 
 def test_a_job_whose_broker_is_down_is_recorded_answered_and_sent_by_the_requeue_sweep(stack, requeue_at_once):
     dao = make_dao()
-    dead_broker = f"redis://127.0.0.1:{find_free_port()}/0"
+    dead_broker = "redis://127.0.0.1:1/0"  # a privileged port nothing listens on: refused at once
     out = subprocess.run(
         [sys.executable, "-c", POST_WHILE_THE_BROKER_IS_DOWN, dao.slug, dao.owner_subject_id], cwd=ROOT,
         env=stack.env(REDIS_URL=dead_broker), capture_output=True, text=True, timeout=60,
