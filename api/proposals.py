@@ -29,14 +29,9 @@ from infra.db import transaction
 from infra.db import db_now
 from services.drafts import create_proposal, load_proposal, update_draft
 from services.tally import current_tally
-from tasks.lifecycle import activate_proposal, cancel_proposal, close_proposal, execute_proposal
 
 bp = Blueprint("proposals", __name__, url_prefix="/api/v1/daos/<slug>/proposals")
 TAGS = ["proposals"]
-_TASKS = {
-    "activate": activate_proposal, "close": close_proposal, "cancel": cancel_proposal,
-    "execute": execute_proposal,
-}
 
 
 def _tally(session, proposal: Proposal) -> dict | TallyResult | None:
@@ -125,7 +120,7 @@ def _transition(slug: str, pslug: str, action: str):
         check_request(proposal.status, action, now=db_now(session), start_at=proposal.start_at,
                       end_at=proposal.end_at, voting_period_seconds=access.dao.voting_period_seconds)
         job = enqueue(
-            session, _TASKS[action],
+            session, f"{action}_proposal",
             {"dao_slug": slug, "proposal_id": str(proposal.id), "proposal_slug": proposal.slug},
             target_id=proposal.id,
         )

@@ -11,7 +11,6 @@ from api.schemas.jobs import JobSchema
 from api.schemas.treasury import TreasuryDeltaSchema, TreasuryListSchema, TreasuryTransactionPageSchema
 from models import TreasuryBalance, TreasuryTransaction
 from infra.db import transaction
-from tasks.treasury import apply_treasury_delta
 
 bp = Blueprint("treasury", __name__, url_prefix="/api/v1/daos/<slug>/treasury")
 
@@ -54,5 +53,5 @@ def post_delta(slug: str, body: dict):
         access = dao_access(session, slug, g.principal, "can_manage_treasury")
         require_active(access.dao)
         payload = {"dao_id": str(access.dao.id), **body, "delta": str(body["delta"])}
-        job = enqueue(session, apply_treasury_delta, payload, target_id=access.dao.id)
+        job = enqueue(session, "apply_treasury_delta", payload, target_id=access.dao.id)
     return job_response(job, creates=True)

@@ -22,7 +22,6 @@ from infra.db import transaction
 from infra.db import db_now
 from services.drafts import load_proposal
 from services.snapshot import in_snapshot
-from tasks.voting import cast_vote
 
 bp = Blueprint("votes", __name__, url_prefix="/api/v1/daos/<slug>/proposals/<pslug>/votes")
 TAGS = ["votes"]
@@ -54,7 +53,7 @@ def post_vote(slug: str, pslug: str, body: dict):
         admit_ballot(proposal.status, db_now(session), proposal.start_at, proposal.end_at,
                      in_snapshot(session, proposal, principal.subject_id))
         job = enqueue(
-            session, cast_vote, {"choice": body["choice"], "proposal_slug": proposal.slug, "dao_slug": slug},
+            session, "cast_vote", {"choice": body["choice"], "proposal_slug": proposal.slug, "dao_slug": slug},
             target_id=proposal.id,
         )
     return job_response(job)

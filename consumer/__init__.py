@@ -1,5 +1,6 @@
 """The downstream reward consumer (SPEC 2, 5.4): a durable JetStream pull consumer on
-`dao.*.vote_cast` that enqueues the `governance.reward_vote` task for each event.
+`dao.*.vote_cast` that sends the `governance.reward_vote` task for each event (by name, through
+services.jobs).
 
 A message is acknowledged only once its task was handed to the broker; a message whose enqueue
 failed is redelivered later (negative ack with a delay), so a broker outage delays rewards but
@@ -20,7 +21,7 @@ import nats.js.errors
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
 from infra.nats import STREAM, connect, ensure_stream
-from tasks.timebank import reward_vote
+from services.jobs import send_task
 
 log = logging.getLogger("consumer")
 
@@ -72,7 +73,7 @@ def parse_vote_cast(data: bytes) -> VoteCast:
 
 def enqueue_reward(vote: VoteCast) -> None:
     """Hand the reward to the broker (blocking; raises when the broker is unreachable)."""
-    reward_vote.apply_async(args=[vote.event_id, vote.proposal_id, vote.voter_id], retry=False)
+    send_task("governance.reward_vote", args=[vote.event_id, vote.proposal_id, vote.voter_id], retry=False)
 
 
 def redelivery_delay(num_delivered: int) -> float:

@@ -12,6 +12,8 @@ import os
 import sys
 from pathlib import Path
 
+from infra.celery import QUEUES  # the Celery queues a worker consumes (SPEC 2)
+
 __all__ = [
     "QUEUES",
     "SERVICE_NAMES",
@@ -23,9 +25,6 @@ __all__ = [
     "flower_command",
     "service_commands",
 ]
-
-# The Celery queues a worker consumes (SPEC 2).
-QUEUES = ("votes", "lifecycle", "ledger", "events")
 
 # Long-running processes, in start order.
 SERVICE_NAMES = ("api", "worker", "beat", "consumer", "flower")

@@ -6,7 +6,7 @@ any `extra=` fields. The ids live in context variables, so they follow the threa
 set them without being passed around:
 
 - the API sets `request_id` per request (`install_request_id`), honouring `X-Request-ID`;
-- the worker sets `task_id`, and `job_id` for job tasks, around each task (`worker.logs`);
+- the task base sets `task_id`, and `job_id` for job tasks, around each task (`infra.celery`);
 - the consumer calls `configure_logging()` once at start.
 """
 

@@ -5,7 +5,7 @@ Redis (queue lengths), not counted in process memory. So the numbers are the sam
 gunicorn worker answers the scrape and however many Celery processes run, with no prometheus
 multiprocess directory to manage; and a restart loses nothing.
 
-Labels take bounded values only: statuses and choices (fixed lists), job kinds (the task verbs),
+Labels take bounded values only: statuses and choices (fixed lists), job kinds (services.jobs),
 queue names. Histograms are computed with fixed buckets by `count(*) FILTER (WHERE x <= le)`;
 they are cumulative over every finished job / finalized proposal in the database.
 """
@@ -82,7 +82,10 @@ def database_metrics(job_kinds=()) -> list:
         backlog, oldest_event = session.execute(
             select(func.count(), func.min(Event.created_at)).where(Event.published_at.is_(None))
         ).one()
-        oldest_queued = session.scalar(select(func.min(Job.submitted_at)).where(Job.status == "queued"))
+        # Job times are the database's clock (services.jobs); judged by it too.
+        oldest_queued_age = session.scalar(
+            select(_seconds(func.now() - func.min(Job.submitted_at))).where(Job.status == "queued")
+        )
         now = utcnow()
 
     families = [
@@ -120,7 +123,7 @@ def database_metrics(job_kinds=()) -> list:
     ))
     families.append(GaugeMetricFamily(
         "governance_oldest_queued_job_age_seconds", "Age of the oldest job still queued (0 when none)",
-        value=(now - oldest_queued).total_seconds() if oldest_queued else 0,
+        value=float(oldest_queued_age or 0),
     ))
     return families
 

@@ -1,8 +1,9 @@
 """The processing of votes (SPEC 5.2).
 
 Votes are processed in batches: the task of one vote job also takes the other vote jobs of the
-same proposal still queued (row locks with SKIP LOCKED) and records them in the same
-transaction; their own messages then find them finished and do nothing. The tally is never
+same proposal still queued (services.jobs.claim_batch: row locks with SKIP LOCKED), records them
+in the same transaction and finishes them there (services.jobs.finish_batch); their own messages
+then find them finished and do nothing. The tally is never
 computed per vote: it is a SUM over the votes when asked for.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import and_, bindparam, func, select, update
+from sqlalchemy import and_, func, select
 from sqlalchemy.dialects.postgresql import insert
 
 from governance.ballot_policy import Ballot, admit_ballot, ballot_counts, standing_ballots, still_eligible
@@ -18,6 +19,7 @@ from governance.errors import DomainError, NotFound
 from governance.power import decimal_text
 from models import Dao, DaoMember, Job, Proposal, ProposalVoter, Vote
 from services.bans import banned_among
+from services.jobs import claim_batch, finish_batch
 from services.outbox import record_event
 
 VOTE_BATCH = 200
@@ -107,42 +109,6 @@ def record_votes(session, proposal: Proposal, dao: Dao, jobs: list[Job]) -> dict
     return outcomes
 
 
-def _claim_queued(session, primary: Job) -> list[Job]:
-    return list(session.scalars(
-        select(Job)
-        .where(
-            Job.kind == primary.kind,
-            Job.target_id == primary.target_id,
-            Job.status == "queued",
-            Job.id != primary.id,
-        )
-        .order_by(Job.submitted_at)
-        .limit(VOTE_BATCH - 1)
-        .with_for_update(skip_locked=True)
-    ))
-
-
-def _finish(session, jobs: list[Job], outcomes: dict) -> None:
-    """Mark the batch's other jobs finished, in one executemany (their own messages then find
-    them done and do nothing)."""
-    table = Job.__table__
-    rows = [{
-        "b_id": job.id,
-        "b_status": "failed" if isinstance(outcomes[job.id], DomainError) else "succeeded",
-        "b_result": None if isinstance(outcomes[job.id], DomainError) else outcomes[job.id],
-        "b_error": outcomes[job.id].as_dict() if isinstance(outcomes[job.id], DomainError) else None,
-    } for job in jobs]
-    session.execute(
-        update(table)
-        .where(table.c.id == bindparam("b_id"))
-        .values(
-            status=bindparam("b_status"), result=bindparam("b_result"), error=bindparam("b_error"),
-            attempts=table.c.attempts + 1, started_at=func.now(), finished_at=func.now(),
-        ),
-        rows,
-    )
-
-
 def process_vote_job(session, job: Job) -> dict:
     """Record the vote of `job` together with every other vote job of the same proposal still
     queued; raise the job's own DomainError if its vote is refused (the batch then rolls back
@@ -153,10 +119,10 @@ def process_vote_job(session, job: Job) -> dict:
     if proposal is None:
         raise NotFound("the proposal no longer exists")
     dao = session.get(Dao, proposal.dao_id)
-    batch = _claim_queued(session, job)
+    batch = claim_batch(session, job, VOTE_BATCH - 1)
     outcomes = record_votes(session, proposal, dao, [job, *batch])
     if isinstance(outcomes[job.id], DomainError):
         raise outcomes[job.id]
     if batch:
-        _finish(session, batch, outcomes)
+        finish_batch(session, batch, outcomes)
     return outcomes[job.id]

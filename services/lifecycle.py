@@ -14,20 +14,19 @@ from __future__ import annotations
 import uuid
 
 from sqlalchemy import bindparam, exists, func, select, update
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm.attributes import set_committed_value
 
 from governance.settings import effective_settings
 from governance.errors import NotFound
 from governance.lifecycle import activation_window, already_done, ensure_allowed, transition
-from infra.db import after_commit, db_now
-from models import Dao, Job, Proposal
+from infra.db import db_now
+from models import Dao, Proposal
 from services.execution import apply_actions
+from services.jobs import record
 from services.outbox import record_event
 from services.payloads import proposal_ref
 from services.snapshot import take_snapshot
 from services.tally import pending_votes_clause, tallies, waiting_for_votes
-from worker.app import celery_app
 
 SCHEDULER = "system:scheduler"
 
@@ -69,27 +68,6 @@ def activate(session, proposal: Proposal, *, actor: str, now=None, **_) -> dict:
     return _summary(proposal, True, eligible_voters=eligible)
 
 
-def _enqueue_execution(session, proposal: Proposal, actor: str) -> None:
-    """Record the auto_execute job (once per proposal: an idempotency key) and send it after
-    commit, so that execution runs in its own transaction."""
-    job_id = session.execute(
-        insert(Job)
-        .values(
-            id=uuid.uuid4(), kind="execute_proposal", status="queued", actor=actor,
-            target_id=str(proposal.id), request={"proposal_id": str(proposal.id), "auto": True},
-            idempotency_key=f"auto-execute:{proposal.id}",
-        )
-        .on_conflict_do_nothing(index_elements=["actor", "idempotency_key"])
-        .returning(Job.id)
-    ).scalar_one_or_none()
-    if job_id is not None:
-        task_id = str(job_id)
-        after_commit(
-            session,
-            lambda: celery_app.send_task("governance.execute_proposal", args=[task_id], task_id=task_id),
-        )
-
-
 def finalize(session, proposals: list[Proposal], *, actor: str) -> list[Proposal]:
     """active -> passed | rejected | expired for the locked `proposals` that no vote job submitted
     before their end_at still waits for; returns those finalized."""
@@ -112,7 +90,11 @@ def finalize(session, proposals: list[Proposal], *, actor: str) -> list[Proposal
         _changed(session, proposal, dao, "active", actor)
         record_event(session, "proposal_finalized", actor=actor, dao=dao, data=proposal_ref(proposal, tally=result))
         if status == "passed" and proposal.action_payload.get("auto_execute") is True:
-            _enqueue_execution(session, proposal, actor)
+            # Once per proposal (an idempotency key), in a transaction of its own after this one.
+            record(
+                session, "execute_proposal", actor=actor, target_id=proposal.id,
+                request={"proposal_id": str(proposal.id), "auto": True}, idempotency_key=f"auto-execute:{proposal.id}",
+            )
     session.execute(
         update(Proposal.__table__)
         .where(Proposal.__table__.c.id == bindparam("b_id"))

@@ -1,5 +1,6 @@
 """The transactional outbox (SPEC 6): every state change appends its event row in the same
-transaction; after that transaction commits, the NATS bridge task is nudged."""
+transaction; after that transaction commits, the NATS bridge task (`governance.publish_events`,
+tasks/events.py) is nudged, by name through the jobs module."""
 
 from __future__ import annotations
 
@@ -9,10 +10,15 @@ from typing import Any
 
 from governance.vocabulary import DAO_EVENT_TYPES, OTHER_EVENT_TYPES
 from infra.clock import utc_text, utcnow
-from models import Event
 from infra.db import after_commit
+from infra.redis import redis_client
+from models import Event
+from services.jobs import send_task
 
 log = logging.getLogger(__name__)
+
+# Set while a bridge run is pending (the bridge clears it when it starts): one nudge per burst.
+BRIDGE_PENDING_KEY = "governance:bridge:pending"
 
 
 def nats_subject(event_type: str, dao_slug: str | None) -> str:
@@ -53,11 +59,8 @@ def record_event(session, event_type: str, *, actor: str | None, data: dict[str,
 
 def kick_bridge() -> None:
     """Enqueue one bridge run unless one is already pending (a Redis flag debounces the burst)."""
-    from infra.redis import redis_client
-    from tasks.events import publish_events
-
     try:
-        if redis_client().set("governance:bridge:pending", "1", nx=True, ex=5):
-            publish_events.delay()
+        if redis_client().set(BRIDGE_PENDING_KEY, "1", nx=True, ex=5):
+            send_task("governance.publish_events")
     except Exception:  # noqa: BLE001 - the beat sweep publishes the row anyway
         log.warning("could not nudge the event bridge; the beat sweep will publish", exc_info=True)

@@ -7,11 +7,12 @@ from itertools import takewhile
 
 from sqlalchemy import func, select, update
 
+from infra.celery import celery_app
+from infra.db import transaction
 from infra.nats import Message, Publisher
 from infra.redis import redis_client
 from models import Event
-from infra.db import transaction
-from worker.app import celery_app
+from services.outbox import BRIDGE_PENDING_KEY
 
 log = logging.getLogger(__name__)
 
@@ -55,10 +56,11 @@ def _publish_batches(publisher: Publisher, batch_size: int, max_batches: int) ->
     return published
 
 
-@celery_app.task(name="governance.publish_events", acks_late=True, ignore_result=True)
+# Nudged after each commit that wrote events, and swept by beat: no retry of its own.
+@celery_app.task(name="governance.publish_events", autoretry_for=())
 def publish_events() -> int:
     try:
-        redis_client().delete("governance:bridge:pending")
+        redis_client().delete(BRIDGE_PENDING_KEY)
         return publish_pending()
     except Exception:  # noqa: BLE001 - NATS or the database down: the beat sweep tries again
         log.warning("event bridge could not publish; the next sweep retries", exc_info=True)

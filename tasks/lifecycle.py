@@ -7,24 +7,24 @@ and leaves the proposal `passed`.
 """
 
 from services.lifecycle import run_transition
-from worker.base import job_task
+from tasks.jobs import job_task
 
 
-@job_task("governance.activate_proposal")
+@job_task("activate_proposal")
 def activate_proposal(session, job) -> dict:
     return run_transition(session, job.target_id, "activate", actor=job.actor, job_id=job.id)
 
 
-@job_task("governance.close_proposal")
+@job_task("close_proposal")
 def close_proposal(session, job) -> dict:
     return run_transition(session, job.target_id, "close", actor=job.actor, job_id=job.id)
 
 
-@job_task("governance.cancel_proposal")
+@job_task("cancel_proposal")
 def cancel_proposal(session, job) -> dict:
     return run_transition(session, job.target_id, "cancel", actor=job.actor, job_id=job.id)
 
 
-@job_task("governance.execute_proposal")
+@job_task("execute_proposal")
 def execute_proposal(session, job) -> dict:
     return run_transition(session, job.target_id, "execute", actor=job.actor, job_id=job.id)

@@ -3,7 +3,8 @@
 Each sweep works in bounded batches, one transaction per batch, on rows claimed with FOR UPDATE
 SKIP LOCKED: two beats, or a sweep overlapping the previous one, share the work and never apply a
 transition twice. A proposal still waiting for a vote job is skipped and taken by a later sweep.
-Deadlines are judged by the database clock.
+Deadlines are judged by the database clock. A sweep does not retry itself (`autoretry_for=()`):
+beat sends the next one within an interval.
 """
 
 from __future__ import annotations
@@ -11,11 +12,11 @@ from __future__ import annotations
 import logging
 import time
 
+from infra.celery import TRANSIENT_ERRORS, celery_app
 from infra.config import get_settings
 from infra.db import transaction
-from worker.base import TRANSIENT_ERRORS
+from services.jobs import send_task
 from services.lifecycle import SCHEDULER, activate_many, claim_due, finalize
-from worker.app import celery_app
 
 log = logging.getLogger(__name__)
 
@@ -58,12 +59,12 @@ def _sweep(name: str, batch: int, apply, on_backlog=None) -> int:
     return done
 
 
-@celery_app.task(name="governance.activate_due", acks_late=True, ignore_result=True)
+@celery_app.task(name="governance.activate_due", autoretry_for=())
 def activate_due() -> int:
     return _sweep("activate", ACTIVATE_BATCH, lambda s, ps: activate_many(s, ps, actor=SCHEDULER))
 
 
-@celery_app.task(name="governance.finalize_due", acks_late=True, ignore_result=True)
+@celery_app.task(name="governance.finalize_due", autoretry_for=())
 def finalize_due(helper: bool = False) -> int:
     """A sweep sent by beat that finds a backlog (its first batch full) sends one helper sweep
     at once, so that another worker process shares the backlog (SKIP LOCKED) instead of waiting
@@ -71,7 +72,7 @@ def finalize_due(helper: bool = False) -> int:
 
     def send_helper():
         if not helper:
-            finalize_due.apply_async(kwargs={"helper": True}, expires=get_settings().scheduler_interval_seconds)
+            send_task(finalize_due.name, kwargs={"helper": True}, expires=get_settings().scheduler_interval_seconds)
 
     return _sweep(
         "finalize", FINALIZE_BATCH, lambda s, ps: len(finalize(s, ps, actor=SCHEDULER)), on_backlog=send_helper

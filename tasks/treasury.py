@@ -8,10 +8,10 @@ from decimal import Decimal
 from governance.power import decimal_text
 from models import Dao
 from services.treasury import move_treasury
-from worker.base import job_task
+from tasks.jobs import job_task
 
 
-@job_task("governance.apply_treasury_delta")
+@job_task("apply_treasury_delta")
 def apply_treasury_delta(session, job) -> dict:
     request = job.request
     dao = session.get(Dao, uuid.UUID(request["dao_id"]))

@@ -2,9 +2,9 @@
 transaction, the other votes of the proposal still queued (services.ballots)."""
 
 from services.ballots import process_vote_job
-from worker.base import job_task
+from tasks.jobs import job_task
 
 
-@job_task("governance.cast_vote")
+@job_task("cast_vote")
 def cast_vote(session, job) -> dict:
     return process_vote_job(session, job)

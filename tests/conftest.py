@@ -9,6 +9,7 @@ import os
 import tempfile
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -91,6 +92,25 @@ def token(subject: str, roles=(), subject_type: str = "user", ttl: int = 3600) -
 
 def auth(subject: str, roles=(), subject_type: str = "user", **headers) -> dict:
     return {"Authorization": f"Bearer {token(subject, roles, subject_type)}", **headers}
+
+
+@contextmanager
+def settings_from(**values):
+    """The settings read again with these environment variables set, and restored afterwards."""
+    from infra.config import reset_settings
+
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update({name: str(value) for name, value in values.items()})
+    reset_settings()
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        reset_settings()
 
 
 def unique(prefix: str = "t") -> str:

@@ -1,6 +1,6 @@
-"""Structured logs in Celery processes (SPEC 9): the worker and beat log JSON lines
-(`infra.logging`), and every line a task writes carries its `task_id`, and its `job_id` for a job
-task (whose only argument is the job id, which is also the task id)."""
+"""Structured logs of the worker and beat processes (SPEC 9): they log JSON lines
+(`infra.logging`) from their first line on. The task ids of each line are bound by the task base
+(infra.celery)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import logging
 
 from celery import signals
 
-from infra.logging import configure_logging, job_id_var, task_id_var
+from infra.logging import configure_logging
 
 log = logging.getLogger(__name__)
 
@@ -32,16 +32,3 @@ def _worker_init(instance=None, options=None, **_) -> None:
 def _log_start(sender=None, instance=None, **_) -> None:
     queues = sorted(instance.app.amqp.queues.consume_from or instance.app.amqp.queues)
     log.info("worker starting", extra={"hostname": sender, "queues": queues, "concurrency": instance.concurrency})
-
-
-@signals.task_prerun.connect
-def _bind_task_ids(task_id=None, task=None, args=None, **_) -> None:
-    task_id_var.set(task_id)
-    if getattr(task, "body", None) is not None and args:  # a job task (worker.base.job_task)
-        job_id_var.set(str(args[0]))
-
-
-@signals.task_postrun.connect
-def _unbind_task_ids(**_) -> None:
-    task_id_var.set(None)
-    job_id_var.set(None)

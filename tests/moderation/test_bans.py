@@ -11,7 +11,7 @@ from tests.conftest import auth, unique
 from tests.daos.common import problem
 from tests.factories import add_member, make_dao
 from tests.timebank.util import balance, fund
-from worker.base import run_job
+from services.jobs import run_job
 
 MOD = ("moderator",)
 

@@ -59,5 +59,5 @@ def test_governance_tasks_have_readable_names_and_job_tasks_take_only_the_job_id
     assert ours
     for name, task in ours.items():
         assert name.startswith("governance.") and name.removeprefix("governance.").isidentifier(), name
-        if getattr(task, "body", None) is not None:  # a job task: its payload stays in Postgres
+        if task.job:  # a job task: its payload stays in Postgres
             assert list(inspect.signature(task.run).parameters) == ["job_id"], name

@@ -22,7 +22,7 @@ from infra.db import transaction
 from tasks.events import BRIDGE_LOCK, publish_events
 from tests.conftest import auth, unique, wait_job
 from tests.stack import ROOT
-from worker.app import QUEUES
+from infra.celery import QUEUES
 
 
 def scrape(client) -> dict:

@@ -58,6 +58,12 @@ def handled(worker, event_id: str) -> int:
     return worker.log().count(f"reward for event {event_id}:")
 
 
+def retries_logged(worker, event_id: str) -> int:
+    """How many retries of this event's reward task the task base logged."""
+    return sum(1 for line in worker.log().splitlines()
+               if "governance.reward_vote(" in line and event_id in line and "failed, retrying" in line)
+
+
 def rewards_of(voter: str) -> list[TimeCreditTransaction]:
     with transaction() as session:
         return session.scalars(select(TimeCreditTransaction).where(

@@ -15,7 +15,7 @@ from models import Event
 from infra.db import transaction
 from tests.conftest import unique
 from tests.rewards.helpers import (
-    account_balance, cast, handled, published, republish, rewards_of, start_consumer, wait_until,
+    account_balance, cast, handled, published, republish, retries_logged, rewards_of, start_consumer, wait_until,
 )
 
 pytestmark = pytest.mark.usefixtures("worker")
@@ -131,8 +131,7 @@ def test_a_failing_reward_is_retried_and_logged_until_it_is_paid(consumer, worke
                              f"FOR EACH ROW EXECUTE FUNCTION {trigger}()"))
     try:
         event_id = cast(dao, proposal, voter)
-        wait_until(lambda: worker.log().count(f"reward for event {event_id} failed, retrying") >= 2,
-                   what="two failed attempts")
+        wait_until(lambda: retries_logged(worker, event_id) >= 2, what="two failed attempts")
         assert rewards_of(voter) == []
     finally:
         with transaction() as session:

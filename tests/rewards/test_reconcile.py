@@ -1,26 +1,21 @@
 """The reward reconciliation sweep: a vote_cast event whose reward task was lost (no consumer
 ran, or Redis dropped the task) is paid by the beat sweep, still exactly once."""
 
-import os
 import uuid
 from datetime import timedelta
 
 import pytest
 
-from infra.config import reset_settings
 from services.timebank import unrewarded_votes
 from tasks.timebank import reconcile_rewards
-from tests.conftest import unique
+from tests.conftest import settings_from, unique
 from tests.rewards.helpers import cast, published, rewards_of, wait_until
 
 
 @pytest.fixture
 def reconcile_at_once():
-    os.environ["REWARD_RECONCILE_AFTER_SECONDS"] = "0"
-    reset_settings()
-    yield
-    os.environ.pop("REWARD_RECONCILE_AFTER_SECONDS")
-    reset_settings()
+    with settings_from(REWARD_RECONCILE_AFTER_SECONDS=0):
+        yield
 
 
 def test_a_published_vote_without_reward_is_found_only_once_old_enough(worker, dao):

@@ -70,7 +70,7 @@ def test_only_active_members_may_deposit(client):
 def test_a_member_who_left_before_the_job_ran_is_refused_by_the_job(client):
     """The job checks membership again: the API's check may be stale by the time it runs."""
     from tasks.timebank import deposit_time_credits
-    from worker.base import run_job
+    from services.jobs import run_job
     from models import Job
 
     dao = make_dao()

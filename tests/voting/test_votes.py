@@ -17,7 +17,7 @@ from tests.factories import add_member, delegate, make_dao
 from tests.proposals.helpers import (
     act, create, dao_with_members, detail, events, finished, in_seconds, now, proposal_row, url, vote,
 )
-from worker.base import run_job
+from services.jobs import run_job
 
 
 def votes_url(dao, pslug):

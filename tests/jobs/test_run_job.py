@@ -1,18 +1,21 @@
-"""The shared job task base (worker/base.py): once per job however often delivered, domain errors
-recorded with their code, poison messages capped, transient errors retried."""
+"""Running one job (services.jobs.run_job): once per job however often delivered, domain errors
+recorded with their code, crashes as internal_error, poison messages capped, and every timestamp
+from the database clock."""
 
 import threading
 import uuid
 
 import pytest
+import sqlalchemy.exc
+from freezegun import freeze_time
 from sqlalchemy import update
 
 from governance.errors import InsufficientFunds
 from infra.config import get_settings
 from models import Job
-from infra.db import transaction
+from infra.db import db_now, transaction
+from services.jobs import run_job
 from tests.conftest import unique
-from worker.base import backoff_seconds, run_job
 
 
 def new_job(**values) -> uuid.UUID:
@@ -90,5 +93,50 @@ def test_a_job_killed_mid_way_runs_again_on_redelivery():
     assert (job.status, job.attempts) == ("succeeded", 2)
 
 
-def test_backoff_grows_and_is_capped():
-    assert [backoff_seconds(n) for n in range(8)] == [1, 2, 4, 8, 16, 32, 60, 60]
+def test_a_crash_fails_the_job_with_internal_error_and_propagates():
+    job_id = new_job()
+
+    def body(session, job):
+        raise RuntimeError("a bug")
+
+    with pytest.raises(RuntimeError):
+        run_job(str(job_id), body)
+    job = load(job_id)
+    assert (job.status, job.error) == ("failed", {"code": "internal_error", "message": "a bug"})
+
+
+def test_a_transient_error_propagates_and_leaves_the_job_running_for_the_retry():
+    job_id = new_job()
+
+    def body(session, job):
+        raise sqlalchemy.exc.OperationalError("SELECT 1", {}, Exception("connection lost"))
+
+    with pytest.raises(sqlalchemy.exc.OperationalError):
+        run_job(str(job_id), body)
+    job = load(job_id)
+    assert (job.status, job.attempts, job.error) == ("running", 1, None)
+    run_job(str(job_id), lambda session, job: {"ok": True})  # the retry
+    assert load(job_id).status == "succeeded"
+
+
+@pytest.mark.parametrize("outcome", ["succeeded", "failed", "too_many_attempts"])
+def test_every_job_timestamp_comes_from_the_database_clock(outcome):
+    """With Python's clock frozen years away, each stamp still falls between two readings of the
+    database's clock around the run, in order: submitted <= started <= finished."""
+    job_id = new_job(**({"status": "running", "attempts": get_settings().max_job_attempts}
+                        if outcome == "too_many_attempts" else {}))
+
+    def body(session, job):
+        if outcome == "failed":
+            raise InsufficientFunds("no")
+        return {}
+
+    with transaction() as session:
+        before = db_now(session)
+    with freeze_time("2001-01-01"):
+        run_job(str(job_id), body)
+    with transaction() as session:
+        after = db_now(session)
+    job = load(job_id)
+    assert job.status == ("succeeded" if outcome == "succeeded" else "failed")
+    assert job.submitted_at <= before <= job.started_at <= job.finished_at <= after

@@ -1,0 +1,252 @@
+"""The jobs module (SPEC 8.2): the only code that records, sends, runs and finishes a job, and the
+one table of task names and queues.
+
+A job is a row in `jobs` whose id is also the id of its Celery task. Its life:
+- `record()` inserts it `queued` in the caller's transaction (a repeat of an idempotency key by
+  the same actor returns the first job) and sends its task once that transaction committed. When
+  the broker is down the job stays recorded `queued`, a warning is logged, and the requeue sweep
+  (`requeue_stale()`, sent by beat) sends it later: the row, not the message, is the record.
+- `run_job()` runs it once however often its task is delivered: the attempt is counted first
+  (a message that kills its worker every time fails for good after MAX_JOB_ATTEMPTS), then the
+  body and the job's success are written in ONE transaction with the job row locked; a
+  DomainError fails it with `{code, message}`, a crash with `internal_error`.
+- `claim_batch()` and `finish_batch()` let one task take other queued jobs of the same kind and
+  target and finish them in its own transaction (the vote batch).
+
+Every job timestamp comes from the database clock: `submitted_at` and `started_at` are `now()` of
+the transaction writing them, `finished_at` is `clock_timestamp()` when the outcome is written
+(`now()` there would be the start of the body's transaction, leaving the body's own run out of
+the job latency).
+
+Tasks are sent by name, never by importing them (`send_task()`), so that services, the API and
+the consumer need nothing from tasks/ or worker/, and each message goes to the queue of the
+table whether or not the sending process loaded the worker's routing.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+
+from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert
+
+from governance.errors import DomainError
+from infra.celery import BROKER_ERRORS, QUEUES, TRANSIENT_ERRORS, celery_app
+from infra.config import get_settings
+from infra.db import after_commit, transaction
+from infra.redis import redis_client
+from models import Job
+
+log = logging.getLogger(__name__)
+
+# Job kind -> queue. A job task is named `governance.<kind>` and takes the job id.
+JOB_QUEUES = {
+    "cast_vote": "votes",
+    "apply_treasury_delta": "ledger",
+    "transfer_time_credits": "ledger",
+    "deposit_time_credits": "ledger",
+    "adjust_time_credits": "ledger",
+    "activate_proposal": "lifecycle",
+    "close_proposal": "lifecycle",
+    "cancel_proposal": "lifecycle",
+    "execute_proposal": "lifecycle",
+}
+# The other tasks: the NATS bridge, the reward of a vote, and the sweeps beat sends.
+OTHER_QUEUES = {
+    "publish_events": "events",
+    "reward_vote": "ledger",
+    "reconcile_rewards": "lifecycle",
+    "requeue_stale_jobs": "lifecycle",
+    "activate_due": "lifecycle",
+    "finalize_due": "lifecycle",
+}
+JOB_KINDS = tuple(JOB_QUEUES)
+FINISHED = ("succeeded", "failed")
+SWEEP_LIMIT = 1000
+
+
+def task_name(kind: str) -> str:
+    return f"governance.{kind}"
+
+
+# The one table: task name -> queue, for every task (Celery's `task_routes` is built from it).
+ROUTES = {task_name(kind): queue for kind, queue in {**JOB_QUEUES, **OTHER_QUEUES}.items()}
+
+
+def task_routes() -> dict:
+    """The table in the form of Celery's `task_routes` setting."""
+    return {name: {"queue": queue} for name, queue in ROUTES.items()}
+
+
+def send_task(name: str, args=(), kwargs=None, **options):
+    """Send the task `name` (one of ROUTES) to its queue; raises when the broker cannot take it.
+    `options` are Celery's (`task_id`, `expires`, `retry`...)."""
+    return celery_app.send_task(name, args=list(args), kwargs=kwargs, queue=ROUTES[name], **options)
+
+
+def record(session, kind: str, *, actor: str, request: dict, target_id=None, idempotency_key: str | None = None) -> Job:
+    """Record a job of `kind` for `actor` in the caller's transaction; its task is sent once that
+    transaction commits. A repeat of (`actor`, `idempotency_key`) returns the first job and sends
+    nothing."""
+    if kind not in JOB_QUEUES:
+        raise ValueError(f"unknown job kind {kind!r}")
+    stmt = insert(Job).values(
+        id=uuid.uuid4(), kind=kind, status="queued", actor=actor, request=request,
+        target_id=str(target_id) if target_id else None, idempotency_key=idempotency_key,
+    )
+    if idempotency_key is not None:
+        stmt = stmt.on_conflict_do_nothing(index_elements=["actor", "idempotency_key"])
+    job_id = session.execute(stmt.returning(Job.id)).scalar_one_or_none()
+    if job_id is None:
+        return session.scalar(select(Job).where(Job.actor == actor, Job.idempotency_key == idempotency_key))
+    after_commit(session, lambda: _send(job_id, kind))
+    return session.get(Job, job_id)
+
+
+def _send(job_id, kind: str) -> None:
+    """Hand a committed job to the broker. When the broker is down the job stays `queued` (a
+    warning says so) and the requeue sweep sends it later."""
+    try:
+        send_task(task_name(kind), args=[str(job_id)], task_id=str(job_id))
+    except BROKER_ERRORS as error:
+        log.warning("job %s recorded but not sent (broker unavailable: %s); the requeue sweep sends it",
+                    job_id, error)
+
+
+def _count_attempt(job_id: str) -> Job | None:
+    """Mark the job running and count this attempt; None when there is nothing to do."""
+    with transaction() as session:
+        job = session.execute(
+            update(Job)
+            .where(Job.id == job_id, Job.status.in_(("queued", "running")))
+            .values(status="running", attempts=Job.attempts + 1, started_at=func.coalesce(Job.started_at, func.now()))
+            .returning(Job)
+        ).scalar_one_or_none()
+        if job is not None and job.attempts > get_settings().max_job_attempts:
+            log.error("job %s failed for good after %s attempts", job_id, job.attempts - 1)
+            _finish_one(session, job_id, "failed",
+                        error={"code": "too_many_attempts", "message": "the job was attempted too often"})
+            return None
+        return job
+
+
+def _finish_one(session, job_id, status: str, *, result=None, error=None) -> None:
+    session.execute(
+        update(Job)
+        .where(Job.id == job_id, Job.status.not_in(FINISHED))
+        .values(status=status, result=result, error=error, finished_at=func.clock_timestamp())
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _fail(job_id: str, error: dict) -> None:
+    with transaction() as session:
+        _finish_one(session, job_id, "failed", error=error)
+
+
+def run_job(job_id: str, body: Callable) -> None:
+    """Run `body(session, job) -> dict` for the job once, whatever the number of deliveries.
+
+    Transient database and broker errors propagate, for the task base to retry the task."""
+    if _count_attempt(job_id) is None:
+        return
+    try:
+        with transaction() as session:
+            job = session.execute(select(Job).where(Job.id == job_id).with_for_update()).scalar_one()
+            if job.status in FINISHED:
+                return
+            result = body(session, job)
+            _finish_one(session, job.id, "succeeded", result=result)
+    except DomainError as error:
+        log.info("job %s refused: %s", job_id, error.code)
+        _fail(job_id, error.as_dict())
+    except TRANSIENT_ERRORS:
+        raise
+    except Exception as error:  # noqa: BLE001 - recorded on the job, then re-raised
+        log.exception("job %s crashed", job_id)
+        _fail(job_id, {"code": "internal_error", "message": str(error)[:500]})
+        raise
+
+
+def claim_batch(session, primary: Job, limit: int) -> list[Job]:
+    """Lock (SKIP LOCKED) up to `limit` other jobs still queued of the same kind and target as
+    `primary`, oldest first, for primary's task to process in its own transaction."""
+    return list(session.scalars(
+        select(Job)
+        .where(
+            Job.kind == primary.kind,
+            Job.target_id == primary.target_id,
+            Job.status == "queued",
+            Job.id != primary.id,
+        )
+        .order_by(Job.submitted_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ))
+
+
+def finish_batch(session, jobs: list[Job], outcomes: dict) -> None:
+    """Finish the claimed `jobs` in the caller's transaction, in one executemany: job id -> its
+    result, or the DomainError that fails it. Their own messages then find them finished."""
+    table = Job.__table__
+    rows = []
+    for job in jobs:
+        outcome = outcomes[job.id]
+        refused = isinstance(outcome, DomainError)
+        rows.append({
+            "b_id": job.id,
+            "b_status": "failed" if refused else "succeeded",
+            "b_result": None if refused else outcome,
+            "b_error": outcome.as_dict() if refused else None,
+        })
+    session.execute(
+        update(table)
+        .where(table.c.id == bindparam("b_id"))
+        .values(
+            status=bindparam("b_status"), result=bindparam("b_result"), error=bindparam("b_error"),
+            attempts=table.c.attempts + 1, started_at=func.now(), finished_at=func.clock_timestamp(),
+        ),
+        rows,
+    )
+
+
+def queue_length(queue: str) -> int:
+    """Messages waiting in a Celery queue (those held by a worker are not counted)."""
+    return redis_client().llen(queue)
+
+
+def stale_jobs(idle_queues: set[str], grace: timedelta | None = None) -> list[Job]:
+    """Jobs whose message is gone (judged by the database clock): queued longer than `grace`
+    (JOB_REQUEUE_AFTER_SECONDS) while their queue is empty, or running longer than that with no
+    transaction holding their row (a running body keeps its job row locked until it commits, so
+    an unlocked `running` job is one whose worker died, or which waits for a retry)."""
+    grace = grace if grace is not None else timedelta(seconds=get_settings().job_requeue_after_seconds)
+    cutoff = func.now() - grace
+    with transaction() as session:
+        jobs = session.scalars(
+            select(Job)
+            .where(
+                Job.kind.in_(JOB_KINDS),
+                or_(
+                    (Job.status == "queued") & (Job.submitted_at < cutoff),
+                    (Job.status == "running") & (Job.started_at < cutoff),
+                ),
+            )
+            .order_by(Job.submitted_at)
+            .limit(SWEEP_LIMIT)
+            .with_for_update(skip_locked=True)
+        ).all()
+    return [j for j in jobs if j.status == "running" or JOB_QUEUES[j.kind] in idle_queues]
+
+
+def requeue_stale() -> int:
+    """Send the task of every stale job again (a message lost with Redis, or with a killed
+    worker); safe because job tasks are idempotent and count their attempts."""
+    jobs = stale_jobs({queue for queue in QUEUES if queue_length(queue) == 0})
+    for job in jobs:
+        log.warning("re-enqueueing %s job %s (status %s)", job.kind, job.id, job.status)
+        send_task(task_name(job.kind), args=[str(job.id)], task_id=str(job.id))
+    return len(jobs)
