@@ -11,7 +11,7 @@ from api import proposals, ratelimit, signin, votes
 from api.auth import decode_token
 from api.request_log import install_request_log
 from infra.logging import configure_logging
-from web import pages as dashboard
+from api.dashboard import pages as dashboard
 
 MAX_BODY_BYTES = 1024 * 1024
 PUBLIC_PATHS = {"/api/v1/openapi.json"} | signin.PATHS

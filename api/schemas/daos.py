@@ -44,7 +44,7 @@ class DaoCreateSchema(DaoSettingsSchema):
     slug = fields.String(required=True, validate=SLUG)
     name = fields.String(required=True, validate=NAME)
     # A checkbox cannot say "the default": the OpenAPI document states these two (the dashboard's
-    # create form starts from them); they equal services.daos.CREATE_DEFAULTS (tests/web checks).
+    # create form starts from them); they equal services.daos.CREATE_DEFAULTS (tests/dashboard checks).
     allow_vote_change = fields.Boolean(load_default=True)
     is_public = fields.Boolean(load_default=False)
 

@@ -23,7 +23,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import insert
 
-from governance.power import MODELS, model_weight
+from governance.power import model_weight
+from governance.vocabulary import GOVERNANCE_MODELS as MODELS
 from governance.tally import tally
 from infra.db import session_factory
 from models import Proposal, ProposalVoter, Vote

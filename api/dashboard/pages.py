@@ -1,4 +1,4 @@
-"""The dashboard's URLs. Each answers the same shell; the client (web/static/js/app.js) reads the
+"""The dashboard's URLs. Each answers the same shell; the client (api/dashboard/static/js/app.js) reads the
 path and renders the page, so a link or a reload keeps the page and the tab."""
 
 from flask import Blueprint, render_template

@@ -1,4 +1,4 @@
-// The dashboard's URLs (web/pages.py serves the same shell for each): parse, navigate, link.
+// The dashboard's URLs (api/dashboard/pages.py serves the same shell for each): parse, navigate, link.
 import { useEffect, useState } from "preact/hooks";
 import { emit, on } from "./bus.js";
 import { html } from "./html.js";

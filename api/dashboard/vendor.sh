@@ -1,10 +1,10 @@
 #!/bin/sh
 # Re-vendor the dashboard's browser libraries from the npm registry at the pinned versions below
-# (needs npm; running the project does not). Writes web/static/vendor/<package>/ with the ES
-# module files the dashboard imports and each package's licence, and web/static/vendor/VENDORED.md
+# (needs npm; running the project does not). Writes api/dashboard/static/vendor/<package>/ with the ES
+# module files the dashboard imports and each package's licence, and api/dashboard/static/vendor/VENDORED.md
 # recording every package's version, licence and files.
 #
-#   sh web/vendor.sh
+#   sh api/dashboard/vendor.sh
 set -eu
 
 PACKAGES="preact@11.2.0 htm@3.1.1 uplot@1.6.32"
@@ -27,7 +27,7 @@ mkdir -p "$vendor"
 {
     echo "# Vendored browser libraries"
     echo
-    echo "Written by \`web/vendor.sh\` from the npm registry; do not edit by hand."
+    echo "Written by \`api/dashboard/vendor.sh\` from the npm registry; do not edit by hand."
     echo
     echo "| package | version | licence | files |"
     echo "|---|---|---|---|"
