@@ -1,9 +1,9 @@
 """The dashboard's URLs. Each answers the same shell; the client (api/dashboard/static/js/app.js) reads the
 path and renders the page, so a link or a reload keeps the page and the tab."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, Response, render_template
 
-from api.endpoint import endpoint
+from api.endpoint import NotJson, endpoint
 
 bp = Blueprint(
     "web", __name__, template_folder="templates", static_folder="static", static_url_path="/assets/dao"
@@ -12,17 +12,15 @@ TAGS = ["dashboard"]
 TABS = "proposals,treasury,members,activity"
 
 
-def _shell():
-    return render_template("dashboard.html")
+def _shell() -> Response:
+    return Response(render_template("dashboard.html"), mimetype="text/html")
 
 
 def _page(summary: str):
     """The contract of a dashboard page: public HTML (the client signs in through the API)."""
     def decorate(view):
-        view = endpoint(summary=summary, auth=False, responses={200: None}, tags=TAGS)(view)
-        view.openapi = {"responses": {"200": {"description": "the dashboard page (HTML)",
-                                              "content": {"text/html": {"schema": {"type": "string"}}}}}}
-        return view
+        return endpoint(summary=summary, auth=False, responses={200: NotJson("text/html", "the dashboard page")},
+                        tags=TAGS)(view)
     return decorate
 
 

@@ -212,6 +212,7 @@ def test_streams_end_promptly_when_the_server_stops(stack, log_dir, owned_dao):
         with pytest.raises(StopIteration):
             reader.wait(lambda r: False, timeout=15)
         api.process.proc.wait(15)
-        assert time.monotonic() - started < 5, "the stream did not end before the graceful timeout"
+        # Well before gunicorn's graceful timeout (10 s), with room for a loaded machine.
+        assert time.monotonic() - started < 8, "the stream did not end before the graceful timeout"
     finally:
         api.process.stop()
