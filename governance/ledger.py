@@ -35,6 +35,15 @@ def positive_amount(amount) -> Decimal:
     return amount
 
 
+def non_zero_amount(amount) -> Decimal:
+    """`amount` as a Decimal; ValidationFailed unless it is not zero. A signed movement (a
+    treasury delta, an adjustment) must move something."""
+    amount = as_decimal(amount)
+    if amount == 0:
+        raise ValidationFailed("amount must not be zero", errors={"amount": ["must not be zero"]})
+    return amount
+
+
 def require_two_parties(from_id: str, to_id: str) -> None:
     """A transfer goes to someone else: ValidationFailed (on to_subject_id) when `to_id` is
     `from_id`, the sender (the caller, for a request)."""

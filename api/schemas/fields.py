@@ -7,6 +7,9 @@ from decimal import Decimal
 
 from marshmallow import ValidationError, fields
 
+from governance.errors import ValidationFailed
+from governance.ledger import non_zero_amount, positive_amount
+
 from governance.power import decimal_text
 from infra.clock import utc_text
 
@@ -48,3 +51,20 @@ class Amount(fields.Decimal):
         if abs(number) >= LIMIT:
             raise ValidationError("too large")
         return number
+
+
+def rule(check):
+    """A marshmallow validator from a governance rule that raises ValidationFailed, so that a
+    request field is checked by the same rule the services apply."""
+
+    def validate(value) -> None:
+        try:
+            check(value)
+        except ValidationFailed as error:
+            raise ValidationError([m for messages in error.errors.values() for m in messages]) from None
+
+    return validate
+
+
+POSITIVE = rule(positive_amount)
+NON_ZERO = rule(non_zero_amount)

@@ -1,38 +1,28 @@
-from marshmallow import ValidationError, fields, validate, validates
+from marshmallow import fields, validate
 
 from api.schemas.base import AnswerSchema, StrictSchema
 from api.schemas.pages import page_of
-from api.schemas.fields import Amount, UtcDateTime
+from api.schemas.fields import NON_ZERO, POSITIVE, Amount, UtcDateTime
 from models.timebank import TX_TYPES
 
 SUBJECT_ID = validate.Length(1, 200)
 NOTE = validate.Length(max=500)
 
 
-def _positive(value) -> None:
-    if value <= 0:
-        raise ValidationError("must be greater than 0")
-
-
 class TimeTransferSchema(StrictSchema):
     to_subject_id = fields.String(required=True, validate=SUBJECT_ID)
-    amount = Amount(required=True, validate=_positive)
+    amount = Amount(required=True, validate=POSITIVE)
     note = fields.String(load_default=None, allow_none=True, validate=NOTE)
 
 
 class TimeAdjustmentSchema(StrictSchema):
     subject_id = fields.String(required=True, validate=SUBJECT_ID)
-    amount = Amount(required=True)
+    amount = Amount(required=True, validate=NON_ZERO)
     note = fields.String(required=True, validate=validate.Length(1, 500))
-
-    @validates("amount")
-    def _non_zero(self, value, **_):
-        if value == 0:
-            raise ValidationError("must not be zero")
 
 
 class TimeDepositSchema(StrictSchema):
-    amount = Amount(required=True, validate=_positive)
+    amount = Amount(required=True, validate=POSITIVE)
 
 
 class TimeAccountSchema(AnswerSchema):

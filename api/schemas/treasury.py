@@ -1,7 +1,7 @@
-from marshmallow import ValidationError, fields, validate, validates
+from marshmallow import fields, validate
 
 from api.schemas.base import AnswerSchema, StrictSchema
-from api.schemas.fields import Amount, UtcDateTime
+from api.schemas.fields import NON_ZERO, Amount, UtcDateTime
 from api.schemas.pages import page_of
 
 TOKEN_SYMBOL = validate.Regexp(r"^[A-Z0-9]{1,16}$", error="1-16 characters of A-Z and 0-9")
@@ -9,13 +9,8 @@ TOKEN_SYMBOL = validate.Regexp(r"^[A-Z0-9]{1,16}$", error="1-16 characters of A-
 
 class TreasuryDeltaSchema(StrictSchema):
     token_symbol = fields.String(required=True, validate=TOKEN_SYMBOL)
-    delta = Amount(required=True)
+    delta = Amount(required=True, validate=NON_ZERO)
     reason = fields.String(required=True, validate=validate.Length(1, 500))
-
-    @validates("delta")
-    def _non_zero(self, value, **_):
-        if value == 0:
-            raise ValidationError("must not be zero")
 
 
 class TreasuryItemSchema(AnswerSchema):

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from governance.errors import InsufficientFunds, ValidationFailed
-from governance.ledger import account_totals, apply_delta, positive_amount, require_two_parties, transfer
+from governance.ledger import account_totals, apply_delta, non_zero_amount, positive_amount, require_two_parties, transfer
 
 amounts = st.decimals(min_value=0, max_value=10**12, places=8, allow_nan=False, allow_infinity=False)
 
@@ -63,6 +63,15 @@ def test_a_movement_amount_must_be_positive():
         with pytest.raises(ValidationFailed) as caught:
             positive_amount(amount)
         assert caught.value.errors == {"amount": ["must be greater than 0"]}
+
+
+def test_a_signed_movement_must_move_something():
+    assert non_zero_amount("-0.00000001") == D("-0.00000001")
+    assert non_zero_amount(7) == D(7)
+    for amount in ("0", D("0.00000000"), "-0"):
+        with pytest.raises(ValidationFailed) as caught:
+            non_zero_amount(amount)
+        assert caught.value.errors == {"amount": ["must not be zero"]}
 
 
 def test_a_transfer_needs_two_parties():
