@@ -1,8 +1,8 @@
 """The one place that builds the database engine and sessions.
 
     with transaction() as session:       # one unit of work: commit, or roll back on error
-        session.add(job)
-        after_commit(session, lambda: task.apply_async(task_id=str(job.id)))
+        session.add(row)
+        after_commit(session, lambda: log.info("committed"))   # runs once the commit succeeded
 """
 
 from __future__ import annotations

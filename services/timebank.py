@@ -13,7 +13,7 @@ import uuid
 from datetime import timedelta
 from decimal import Decimal
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, select
 from sqlalchemy.dialects.postgresql import insert
 
 from governance.errors import Forbidden
@@ -21,7 +21,7 @@ from governance.ledger import account_totals, apply_delta, positive_amount, requ
 from governance.power import decimal_text
 from services.outbox import record_event
 from models import Dao, Event, TimeCreditAccount, TimeCreditTransaction
-from infra.db import transaction
+from infra.db import db_now
 from models.timebank import GOVERNANCE_REWARD_WHERE
 from services.access import require_active
 from services.members import find_member
@@ -198,7 +198,7 @@ RECONCILE_WINDOW = timedelta(days=1)
 RECONCILE_LIMIT = 1000
 
 
-def unrewarded_votes(older_than: timedelta) -> list[tuple]:
+def unrewarded_votes(session, older_than: timedelta) -> list[tuple]:
     """(event id, proposal id, voter) of published `vote_cast` events of the last day, older than
     `older_than`, whose voter holds no governance reward for that proposal."""
     voter = Event.payload["data"]["voter"].astext
@@ -208,18 +208,17 @@ def unrewarded_votes(older_than: timedelta) -> list[tuple]:
         TimeCreditTransaction.subject_id == voter,
         TimeCreditTransaction.reference_id == proposal_id,
     )
-    with transaction() as session:
-        now = session.scalar(select(func.now()))
-        rows = session.execute(
-            select(Event.id, proposal_id, voter)
-            .where(
-                Event.type == "vote_cast",
-                Event.published_at.is_not(None),
-                Event.created_at.between(now - RECONCILE_WINDOW, now - older_than),
-                ~rewarded,
-            )
-            .distinct(proposal_id, voter)
-            .order_by(proposal_id, voter, Event.created_at)
-            .limit(RECONCILE_LIMIT)
-        ).all()
+    now = db_now(session)
+    rows = session.execute(
+        select(Event.id, proposal_id, voter)
+        .where(
+            Event.type == "vote_cast",
+            Event.published_at.is_not(None),
+            Event.created_at.between(now - RECONCILE_WINDOW, now - older_than),
+            ~rewarded,
+        )
+        .distinct(proposal_id, voter)
+        .order_by(proposal_id, voter, Event.created_at)
+        .limit(RECONCILE_LIMIT)
+    ).all()
     return [tuple(row) for row in rows]

@@ -75,8 +75,8 @@ def reward_vote(session, event_id: str, proposal_id: str, voter_id: str) -> bool
     return paid is not None
 
 
-@celery_app.task(name="governance.reconcile_rewards", autoretry_for=())
-def reconcile_rewards() -> int:
+@celery_app.task(name="governance.reconcile_rewards", transaction=True, autoretry_for=())
+def reconcile_rewards(session) -> int:
     """The backstop of the consumer: a published `vote_cast` event older than
     REWARD_RECONCILE_AFTER_SECONDS whose voter holds no reward for the proposal has lost its reward
     task (e.g. Redis restarted before a worker took it); send it again. Paying stays once only
@@ -84,7 +84,7 @@ def reconcile_rewards() -> int:
     while the ledger queue still holds a backlog: those rewards are late, not lost."""
     if queue_length(ROUTES[reward_vote.name]):
         return 0
-    missing = timebank.unrewarded_votes(timedelta(seconds=get_settings().reward_reconcile_after_seconds))
+    missing = timebank.unrewarded_votes(session, timedelta(seconds=get_settings().reward_reconcile_after_seconds))
     for event_id, proposal_id, voter_id in missing:
         log.warning("reward for event %s missing; enqueueing it again", event_id)
         send_task(reward_vote.name, args=[str(event_id), proposal_id, voter_id])
