@@ -3,14 +3,16 @@
 from marshmallow import ValidationError, fields, validate
 
 from api.pagination import PageQuerySchema
-from api.schemas.base import AnswerSchema, StrictSchema
+from api.schemas.base import AnswerSchema, StrictSchema, WholeMatch
 from api.schemas.fields import Amount, UtcDateTime
 from api.schemas.pages import page_of
 from api.schemas.treasury import TreasuryItemSchema
-from governance.slugs import SLUG_PATTERN
+from governance.slugs import MAX_LENGTH, MIN_LENGTH, SLUG_PATTERN
 from governance.vocabulary import DAO_TYPES, GOVERNANCE_MODELS
 
-SLUG = validate.Regexp(SLUG_PATTERN, error="3-64 characters of a-z, 0-9 and '-'")
+# governance.slugs: 3-64 characters of a-z and 0-9 with single hyphens between them.
+SLUG = [validate.Length(MIN_LENGTH, MAX_LENGTH, error=f"{MIN_LENGTH}-{MAX_LENGTH} characters"),
+        WholeMatch(SLUG_PATTERN, error="a-z and 0-9, with single hyphens between them")]
 PERCENT = validate.Range(0, 100)
 SUBJECT_ID = validate.Length(1, 200)
 
