@@ -7,7 +7,7 @@ from flask import Flask, g, request
 from api import errors, health, jobs, metrics, openapi, stream, treasury
 from api import disputes, moderation, timebank
 from api import activity, daos, delegations, member_roles, members, roles
-from api import proposals, ratelimit, signin, votes
+from api import projects, proposals, ratelimit, signin, votes
 from api.auth import decode_token
 from api.request_log import install_request_log
 from infra.logging import configure_logging
@@ -18,7 +18,7 @@ PUBLIC_PATHS = {"/api/v1/openapi.json"} | signin.PATHS
 
 BLUEPRINTS = [
     health.bp, metrics.bp, openapi.bp, jobs.bp,
-    daos.bp, members.bp, member_roles.bp, roles.bp, delegations.bp, activity.bp, stream.bp,
+    daos.bp, members.bp, member_roles.bp, roles.bp, delegations.bp, projects.bp, activity.bp, stream.bp,
     treasury.bp, timebank.bp, proposals.bp, votes.bp, disputes.bp, moderation.bp, signin.bp,
     dashboard.bp,
 ]

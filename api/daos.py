@@ -11,6 +11,7 @@ from sqlalchemy import func, or_, select
 from services.access import dao_access, require_active
 from api.endpoint import endpoint
 from api.pagination import listing
+from api.schemas.base import Extended
 from api.schemas.daos import (
     DaoCreateSchema, DaoListQuerySchema, DaoOverviewSchema, DaoPageSchema, DaoSchema, DaoSettingsSchema,
 )
@@ -18,13 +19,25 @@ from api.treasury import treasury_items
 from models import Dao, DaoMember, Proposal
 from infra.db import transaction
 from services.daos import create_dao, deactivate_dao, update_dao
+from services.projects import daos_linking, project_ids_of
 
 bp = Blueprint("daos", __name__, url_prefix="/api/v1/daos")
 TAGS = ["daos"]
 
 
+def dao_answers(session, daos) -> list[Extended]:
+    """DAOs as DaoSchema shows them, each with `project_ids` (the projects it links)."""
+    linked = project_ids_of(session, [dao.id for dao in daos])
+    return [Extended(dao, project_ids=linked.get(dao.id, [])) for dao in daos]
+
+
+def dao_answer(session, dao) -> Extended:
+    return dao_answers(session, [dao])[0]
+
+
 @bp.get("")
-@endpoint(summary="Active DAOs the caller is an active member of; ?public=true adds the public ones",
+@endpoint(summary="Active DAOs the caller is an active member of; ?public=true adds the public ones; "
+                  "?microdao_id= and ?project_id= filter",
           query=DaoListQuerySchema, responses={200: DaoPageSchema}, tags=TAGS)
 def list_daos(query: dict):
     principal = g.principal
@@ -36,8 +49,10 @@ def list_daos(query: dict):
     stmt = select(Dao).where(Dao.is_active, visible)
     if "microdao_id" in query:
         stmt = stmt.where(Dao.microdao_id == query["microdao_id"])
+    if "project_id" in query:
+        stmt = stmt.where(Dao.id.in_(daos_linking(query["project_id"])))
     with transaction() as session:
-        return listing(session, stmt, [Dao.slug], query)
+        return listing(session, stmt, [Dao.slug], query, present=lambda rows: dao_answers(session, rows))
 
 
 @bp.post("")
@@ -47,7 +62,8 @@ def post_dao(body: dict):
     principal = g.principal
     with transaction() as session:
         dao = create_dao(session, owner_id=principal.subject_id, owner_type=principal.subject_type, fields=body)
-    return dao, 201, {"Location": f"/api/v1/daos/{dao.slug}"}
+        shown = dao_answer(session, dao)
+    return shown, 201, {"Location": f"/api/v1/daos/{dao.slug}"}
 
 
 @bp.get("/<slug>")
@@ -57,7 +73,7 @@ def get_dao(slug: str):
     with transaction() as session:
         dao = dao_access(session, slug, g.principal).dao
         return {
-            "dao": dao,
+            "dao": dao_answer(session, dao),
             "members_count": session.scalar(
                 select(func.count()).where(DaoMember.dao_id == dao.id, DaoMember.status == "active")
             ),
@@ -75,7 +91,7 @@ def patch_dao(slug: str, body: dict):
     with transaction() as session:
         dao = dao_access(session, slug, g.principal, "can_manage_dao", for_update=True).dao
         require_active(dao)
-        return update_dao(session, dao, body, actor=g.principal.subject_id)
+        return dao_answer(session, update_dao(session, dao, body, actor=g.principal.subject_id))
 
 
 @bp.delete("/<slug>")

@@ -7,6 +7,7 @@ from api.schemas.base import AnswerSchema, StrictSchema, WholeMatch
 from api.schemas.fields import Amount, UtcDateTime
 from api.schemas.pages import page_of
 from api.schemas.treasury import TreasuryItemSchema
+from governance.projects import PROJECT_ID_PATTERN
 from governance.slugs import MAX_LENGTH, MIN_LENGTH, SLUG_PATTERN
 from governance.vocabulary import DAO_TYPES, GOVERNANCE_MODELS
 
@@ -68,6 +69,8 @@ class DaoSchema(AnswerSchema):
     owner_subject_id = fields.String()
     created_at = UtcDateTime()
     updated_at = UtcDateTime()
+    project_ids = fields.List(fields.String(), metadata={
+        "description": "the external projects the DAO links (GET/PUT/DELETE .../projects), in order"})
 
 
 class DaoOverviewSchema(AnswerSchema):
@@ -79,9 +82,21 @@ class DaoOverviewSchema(AnswerSchema):
     treasury_items = fields.List(fields.Nested(TreasuryItemSchema))
 
 
+PROJECT_ID = WholeMatch(PROJECT_ID_PATTERN, error="1-200 characters of letters, digits and ._:@+~-")
+
+
 class DaoListQuerySchema(PageQuerySchema):
     public = fields.Boolean(load_default=False)
     microdao_id = fields.String(validate=validate.Length(1, 200))
+    project_id = fields.String(validate=PROJECT_ID, metadata={"description": "only DAOs linking this project"})
+
+
+class DaoProjectSchema(AnswerSchema):
+    """A DAO's link to an external project."""
+
+    project_id = fields.String()
+    linked_at = UtcDateTime(attribute="created_at")
 
 
 DaoPageSchema = page_of(DaoSchema, "DaoPage")
+DaoProjectPageSchema = page_of(DaoProjectSchema, "DaoProjectPage")
