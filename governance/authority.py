@@ -1,6 +1,6 @@
 """Who may do what (SPEC 4, 5.1, 7), decided over entitlement sets the caller already resolved
 (governance.entitlements): who may request a proposal transition, the no-escalation rule for
-roles, who moderates a DAO's matters.
+roles, who moderates a DAO's matters, who still sees what moderation hid.
 """
 
 from collections.abc import Collection, Iterable, Mapping
@@ -47,3 +47,9 @@ def moderates(platform_moderator: bool, dao_entitlements: Collection[str]) -> bo
     `platform_admin`) moderate everything; otherwise the subject needs can_moderate in the DAO
     the target belongs to (`dao_entitlements`: what it holds there, empty without a DAO)."""
     return platform_moderator or "can_moderate" in dao_entitlements
+
+
+def sees_hidden(platform_moderator: bool, dao_entitlements: Collection[str]) -> bool:
+    """Whether a subject still sees a proposal that moderation hid or removed (governance.moderation):
+    platform moderators, and in the proposal's DAO the holders of can_moderate or can_audit."""
+    return moderates(platform_moderator, dao_entitlements) or "can_audit" in dao_entitlements

@@ -1,4 +1,5 @@
-"""The ban rule (SPEC 7); the moderation vocabulary is in governance.vocabulary.
+"""The ban rule and the visibility rule (SPEC 7); the moderation vocabulary is in
+governance.vocabulary.
 
 Decision: only `ban` and `restore` change whether a subject is banned. A `warn`, `hide` or
 `remove` recorded against a banned user does not lift the ban (SPEC 7 says "banned while its
@@ -33,3 +34,29 @@ def banned_after(actions: Iterable[str]) -> bool:
         if action in BAN_STATE_ACTIONS:
             latest = action
     return is_banned(latest)
+
+
+# Visibility of a proposal (issue 11): `hide` and `remove` take it out of sight, `restore` brings
+# it back; the latest of the three on that proposal decides, as ban and restore do for a user
+# (a `warn` changes nothing). Who still sees a hidden proposal: governance.authority.sees_hidden.
+VISIBILITY_ACTIONS = ("hide", "remove", "restore")
+HIDING_ACTIONS = ("hide", "remove")
+
+
+def is_hidden(latest_visibility_action: str | None) -> bool:
+    """True iff the most recent visibility action (hide | remove | restore) on the target hides
+    it. None (no such action) means visible."""
+    if latest_visibility_action is not None and latest_visibility_action not in MODERATION_ACTIONS:
+        raise ValueError(f"unknown moderation action {latest_visibility_action!r}")
+    return latest_visibility_action in HIDING_ACTIONS
+
+
+def hidden_after(actions: Iterable[str]) -> bool:
+    """Whether a target is hidden after `actions`, the actions on it in time order."""
+    latest = None
+    for action in actions:
+        if action not in MODERATION_ACTIONS:
+            raise ValueError(f"unknown moderation action {action!r}")
+        if action in VISIBILITY_ACTIONS:
+            latest = action
+    return is_hidden(latest)
