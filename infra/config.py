@@ -34,6 +34,8 @@ class Settings:
     rate_limit_per_minute: int
     job_requeue_after_seconds: int
     reward_reconcile_after_seconds: int
+    # A party may escalate an open dispute that no moderator took this long after it opened.
+    dispute_escalation_after_seconds: int
     # Ed25519 service key (issue 13): PKCS#8 PEM; unset -> one generated once under data_dir.
     signing_key: str | None = None
     # Public keys (PEM, concatenated) of earlier service keys, still published after a rotation.
@@ -75,6 +77,7 @@ def get_settings() -> Settings:
         # A job still queued (or running with no transaction on it) this long is sent again.
         job_requeue_after_seconds=_int("JOB_REQUEUE_AFTER_SECONDS", 30),
         reward_reconcile_after_seconds=_int("REWARD_RECONCILE_AFTER_SECONDS", 120),
+        dispute_escalation_after_seconds=_int("DISPUTE_ESCALATION_AFTER_SECONDS", 259200),
         signing_key=env.get("SIGNING_KEY") or None,
         signing_previous_keys=env.get("SIGNING_PREVIOUS_KEYS") or None,
     )
