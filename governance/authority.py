@@ -53,3 +53,10 @@ def sees_hidden(platform_moderator: bool, dao_entitlements: Collection[str]) -> 
     """Whether a subject still sees a proposal that moderation hid or removed (governance.moderation):
     platform moderators, and in the proposal's DAO the holders of can_moderate or can_audit."""
     return moderates(platform_moderator, dao_entitlements) or "can_audit" in dao_entitlements
+
+
+def require_account_reader(caller: str, subject_id: str, platform_admin: bool) -> None:
+    """Whose time-credit account and ledger a caller reads: its own; any subject's only as a
+    platform admin. Forbidden otherwise (never its own answered instead)."""
+    if subject_id != caller and not platform_admin:
+        raise Forbidden("only a platform_admin reads another subject's time-credit account")

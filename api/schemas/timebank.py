@@ -1,5 +1,6 @@
 from marshmallow import ValidationError, fields, validate, validates
 
+from api.pagination import PageQuerySchema
 from api.schemas.base import AnswerSchema, StrictSchema
 from api.schemas.pages import page_of
 from api.schemas.fields import Amount, UtcDateTime
@@ -33,6 +34,16 @@ class TimeAdjustmentSchema(StrictSchema):
 
 class TimeDepositSchema(StrictSchema):
     amount = Amount(required=True, validate=_positive)
+
+
+class TimeAccountQuerySchema(StrictSchema):
+    subject_id = fields.String(validate=SUBJECT_ID, metadata={
+        "description": "whose account (default: the caller's); another subject's needs platform_admin"})
+
+
+class TimeTransactionQuerySchema(PageQuerySchema):
+    subject_id = fields.String(validate=SUBJECT_ID, metadata={
+        "description": "whose ledger (default: the caller's); another subject's needs platform_admin"})
 
 
 class TimeAccountSchema(AnswerSchema):

@@ -3,7 +3,8 @@
 import pytest
 
 from governance.authority import (
-    moderates, require_role_change_within, require_transition_right, require_within, sees_hidden,
+    moderates, require_account_reader, require_role_change_within, require_transition_right, require_within,
+    sees_hidden,
 )
 from governance.entitlements import DEFAULT_ROLES, ENTITLEMENTS, granted
 from governance.errors import Forbidden
@@ -83,3 +84,11 @@ def test_who_still_sees_a_hidden_proposal():
     for role in ("member", "guest"):
         assert not sees_hidden(False, granted(DEFAULT_ROLES[role]))
     assert not sees_hidden(False, frozenset())
+
+
+def test_a_subject_reads_its_own_account_and_a_platform_admin_any():
+    require_account_reader("user:a", "user:a", False)
+    require_account_reader("user:admin", "user:b", True)
+    require_account_reader("user:admin", "user:admin", True)
+    with pytest.raises(Forbidden, match="platform_admin"):
+        require_account_reader("user:a", "user:b", False)
