@@ -1,24 +1,29 @@
-"""DAO routes (SPEC 8.3): list, create, overview, update settings, soft delete.
+"""DAO routes (SPEC 8.3): list, create, overview, update settings, soft delete, restore.
 
-A deactivated DAO stays readable by those who could read it, drops out of every list, and
-refuses every change under it with 409 `invalid_state` (services.access.require_active); DELETE of a
-deactivated DAO is a no-op 204.
+A deactivated DAO stays readable by those who could read it, drops out of every list but its
+owners', and refuses every change under it with 409 `invalid_state` (services.access.require_active);
+DELETE of a deactivated DAO is a no-op 204. Deactivation cancels its active proposals and keeps its
+drafts; its owners restore it with POST .../restore (services/dao_state.py).
 """
 
 from flask import Blueprint, g
 from sqlalchemy import func, or_, select
 
+from governance.authority import require_owner
+from governance.entitlements import OWNER_ROLE
 from services.access import dao_access, require_active
 from api.endpoint import endpoint
 from api.pagination import listing
 from api.schemas.base import Extended
 from api.schemas.daos import (
-    DaoCreateSchema, DaoListQuerySchema, DaoOverviewSchema, DaoPageSchema, DaoSchema, DaoSettingsSchema,
+    DaoCreateSchema, DaoListQuerySchema, DaoOverviewSchema, DaoPageSchema, DaoRestoreSchema, DaoSchema,
+    DaoSettingsSchema,
 )
 from api.treasury import treasury_items
 from models import Dao, DaoMember, Proposal
 from infra.db import transaction
-from services.daos import create_dao, deactivate_dao, update_dao
+from services.dao_state import deactivate_dao, restore_dao
+from services.daos import create_dao, update_dao
 from services.projects import daos_linking, project_ids_of
 
 bp = Blueprint("daos", __name__, url_prefix="/api/v1/daos")
@@ -36,8 +41,8 @@ def dao_answer(session, dao) -> Extended:
 
 
 @bp.get("")
-@endpoint(summary="Active DAOs the caller is an active member of; ?public=true adds the public ones; "
-                  "?microdao_id= and ?project_id= filter",
+@endpoint(summary="Active DAOs the caller is an active member of, and the deactivated ones it owns; "
+                  "?public=true adds the public ones; ?microdao_id= and ?project_id= filter",
           query=DaoListQuerySchema, responses={200: DaoPageSchema}, tags=TAGS)
 def list_daos(query: dict):
     principal = g.principal
@@ -46,7 +51,8 @@ def list_daos(query: dict):
         DaoMember.status == "active",
     )
     visible = or_(Dao.id.in_(member_of), Dao.is_public) if query["public"] else Dao.id.in_(member_of)
-    stmt = select(Dao).where(Dao.is_active, visible)
+    owned = member_of.where(DaoMember.role == OWNER_ROLE)  # an owner still finds it, to restore it
+    stmt = select(Dao).where(or_(Dao.is_active, Dao.id.in_(owned)), visible)
     if "microdao_id" in query:
         stmt = stmt.where(Dao.microdao_id == query["microdao_id"])
     if "project_id" in query:
@@ -95,9 +101,20 @@ def patch_dao(slug: str, body: dict):
 
 
 @bp.delete("/<slug>")
-@endpoint(summary="Soft-delete the DAO: is_active = false (can_manage_dao)", responses={204: None}, tags=TAGS)
+@endpoint(summary="Soft-delete the DAO: is_active = false, its active proposals canceled (can_manage_dao)",
+          responses={204: None}, tags=TAGS)
 def delete_dao(slug: str):
     with transaction() as session:
         dao = dao_access(session, slug, g.principal, "can_manage_dao", for_update=True).dao
         deactivate_dao(session, dao, actor=g.principal.subject_id)
     return "", 204
+
+
+@bp.post("/<slug>/restore")
+@endpoint(summary="Restore a deactivated DAO (its owners); an active DAO stays as it is", body=DaoRestoreSchema,
+          responses={200: DaoSchema}, tags=TAGS)
+def post_restore(slug: str, body: dict):
+    with transaction() as session:
+        access = dao_access(session, slug, g.principal, None, for_update=True)
+        require_owner(getattr(access.member, "role", None), getattr(access.member, "status", None))
+        return dao_answer(session, restore_dao(session, access.dao, actor=g.principal.subject_id))

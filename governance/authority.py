@@ -5,7 +5,7 @@ roles, who moderates a DAO's matters, who still sees what moderation hid.
 
 from collections.abc import Collection, Iterable, Mapping
 
-from governance.entitlements import granted
+from governance.entitlements import OWNER_ROLE, granted
 from governance.errors import Forbidden
 
 # Transitions the author of a proposal may request itself while it holds can_create_proposals.
@@ -60,3 +60,11 @@ def require_account_reader(caller: str, subject_id: str, platform_admin: bool) -
     platform admin. Forbidden otherwise (never its own answered instead)."""
     if subject_id != caller and not platform_admin:
         raise Forbidden("only a platform_admin reads another subject's time-credit account")
+
+
+def require_owner(member_role: str | None, member_status: str | None) -> None:
+    """Only an owner restores a deactivated DAO: an active member whose role is `owner`
+    (holding can_manage_dao, as an admin does, is not enough: deactivation is undone by those
+    the DAO belongs to). Forbidden otherwise."""
+    if member_role != OWNER_ROLE or member_status != "active":
+        raise Forbidden("only an owner of the DAO restores it")

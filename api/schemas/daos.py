@@ -52,6 +52,10 @@ class DaoCreateSchema(DaoSettingsSchema):
     is_public = fields.Boolean(load_default=False)
 
 
+class DaoRestoreSchema(StrictSchema):
+    """Restore a deactivated DAO: an empty body (or none)."""
+
+
 class DaoSchema(AnswerSchema):
     id = fields.UUID()
     slug = fields.String()

@@ -179,11 +179,15 @@ def test_list_filters_by_microdao_id(client):
     assert _slugs(client, me, f"?microdao_id={micro}&public=true") == sorted([inside.slug, public_inside.slug])
 
 
-def test_list_leaves_out_deactivated_daos(client):
-    me = unique("user:me")
+def test_list_leaves_out_deactivated_daos_but_for_their_owners(client):
+    me, admin, member = unique("user:me"), unique("user:admin"), unique("user:member")
     dao = make_dao(owner=me, is_public=True)
-    assert client.delete(f"/api/v1/daos/{dao.slug}", headers=auth(me)).status_code == 204
-    assert dao.slug not in _slugs(client, me, "?public=true")
+    add_member(dao, admin, role="admin")
+    add_member(dao, member)
+    assert client.delete(f"/api/v1/daos/{dao.slug}", headers=auth(admin)).status_code == 204
+    assert dao.slug in _slugs(client, me) and dao.slug in _slugs(client, me, "?public=true")  # to restore it
+    for subject in (admin, member, unique("user:passer-by")):
+        assert dao.slug not in _slugs(client, subject, "?public=true")
 
 
 def test_list_paginates_with_a_cursor(client):

@@ -4,7 +4,7 @@ import pytest
 
 from governance.authority import (
     moderates, require_account_reader, require_role_change_within, require_transition_right, require_within,
-    sees_hidden,
+    require_owner, sees_hidden,
 )
 from governance.entitlements import DEFAULT_ROLES, ENTITLEMENTS, granted
 from governance.errors import Forbidden
@@ -92,3 +92,11 @@ def test_a_subject_reads_its_own_account_and_a_platform_admin_any():
     require_account_reader("user:admin", "user:admin", True)
     with pytest.raises(Forbidden, match="platform_admin"):
         require_account_reader("user:a", "user:b", False)
+
+
+def test_only_an_active_owner_restores_a_dao():
+    require_owner("owner", "active")
+    for role, status in (("admin", "active"), ("owner", "left"), ("owner", "pending"), ("owner", "banned"),
+                         (None, None), ("member", "active")):
+        with pytest.raises(Forbidden, match="owner"):
+            require_owner(role, status)
