@@ -9,6 +9,7 @@ from api import disputes, moderation, timebank
 from api import activity, daos, delegations, member_roles, members, roles
 from api import projects, proposals, ratelimit, signin, votes
 from api.auth import decode_token
+from api.cors import install_cors
 from api.request_log import install_request_log
 from infra.logging import configure_logging
 from api.dashboard import pages as dashboard
@@ -32,6 +33,7 @@ def create_app(config: dict | None = None) -> Flask:
         configure_logging()
     errors.register_error_handlers(app)
     install_request_log(app)  # before authentication, so that a 401 carries its request id too
+    install_cors(app)  # before authentication: a preflight carries no credentials
 
     @app.before_request
     def authenticate():
