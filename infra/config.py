@@ -44,6 +44,8 @@ class Settings:
     dispute_escalation_after_seconds: int
     # Origins browsers may call the API from (api/cors.py); empty: CORS off.
     cors_origins: tuple[str, ...]
+    # `Prefer: wait` requests one subject may hold at once in one API process (services/job_waits.py).
+    max_waits_per_subject: int
     # Ed25519 service key (issue 13): PKCS#8 PEM; unset -> one generated once under data_dir.
     signing_key: str | None = None
     # Public keys (PEM, concatenated) of earlier service keys, still published after a rotation.
@@ -87,6 +89,7 @@ def get_settings() -> Settings:
         reward_reconcile_after_seconds=_int("REWARD_RECONCILE_AFTER_SECONDS", 120),
         dispute_escalation_after_seconds=_int("DISPUTE_ESCALATION_AFTER_SECONDS", 259200),
         cors_origins=_origins(env.get("CORS_ORIGINS", "")),
+        max_waits_per_subject=_int("MAX_WAITS_PER_SUBJECT", 4),
         signing_key=env.get("SIGNING_KEY") or None,
         signing_previous_keys=env.get("SIGNING_PREVIOUS_KEYS") or None,
     )
