@@ -86,7 +86,8 @@ class DaoOverviewSchema(AnswerSchema):
     treasury_items = fields.List(fields.Nested(TreasuryItemSchema))
 
 
-PROJECT_ID = WholeMatch(PROJECT_ID_PATTERN, error="1-200 characters of letters, digits and ._:@+~-")
+PROJECT_ID = [validate.Length(1, 200),
+              WholeMatch(PROJECT_ID_PATTERN, error="letters, digits and ._:@+~-, starting with a letter or digit")]
 
 
 class DaoListQuerySchema(PageQuerySchema):
