@@ -6,9 +6,10 @@ from flask import Flask, g, request
 
 from api import errors, health, jobs, metrics, openapi, stream, treasury
 from api import disputes, moderation, timebank
-from api import activity, daos, delegations, members, roles
-from api import proposals, ratelimit, signin, votes
+from api import activity, daos, delegations, member_roles, members, roles
+from api import projects, proposals, ratelimit, signin, votes
 from api.auth import decode_token
+from api.cors import install_cors
 from api.request_log import install_request_log
 from infra.logging import configure_logging
 from api.dashboard import pages as dashboard
@@ -18,7 +19,7 @@ PUBLIC_PATHS = {"/api/v1/openapi.json"} | signin.PATHS
 
 BLUEPRINTS = [
     health.bp, metrics.bp, openapi.bp, jobs.bp,
-    daos.bp, members.bp, roles.bp, delegations.bp, activity.bp, stream.bp,
+    daos.bp, members.bp, member_roles.bp, roles.bp, delegations.bp, projects.bp, activity.bp, stream.bp,
     treasury.bp, timebank.bp, proposals.bp, votes.bp, disputes.bp, moderation.bp, signin.bp,
     dashboard.bp,
 ]
@@ -32,6 +33,7 @@ def create_app(config: dict | None = None) -> Flask:
         configure_logging()
     errors.register_error_handlers(app)
     install_request_log(app)  # before authentication, so that a 401 carries its request id too
+    install_cors(app)  # before authentication: a preflight carries no credentials
 
     @app.before_request
     def authenticate():

@@ -40,7 +40,8 @@ def list_disputes(query: dict):
 
 
 @bp.get("/moderator/queue")
-@endpoint(summary="Open and under-review disputes the caller moderates (?assigned=me: only theirs)",
+@endpoint(summary="Disputes waiting for the caller: open and under review in the DAOs it moderates; for "
+                  "platform moderators every one, escalated ones too (?status=, ?assigned=me: only theirs)",
           query=ModeratorQueueQuerySchema, responses={200: DisputePageSchema}, tags=TAGS)
 def moderator_queue(query: dict):
     with transaction() as session:
@@ -73,7 +74,8 @@ def assign_moderator(dispute_id: str, body: dict):
 
 
 @bp.post("/<dispute_id>/resolve")
-@endpoint(summary="Resolve or dismiss a dispute under review (moderators)", body=ResolveSchema,
+@endpoint(summary="Resolve or dismiss a dispute under review (moderators) or escalated (platform moderators)",
+          body=ResolveSchema,
           responses={200: DisputeSchema}, tags=TAGS)
 def resolve(dispute_id: str, body: dict):
     with transaction() as session:
@@ -81,7 +83,8 @@ def resolve(dispute_id: str, body: dict):
 
 
 @bp.post("/<dispute_id>/escalate")
-@endpoint(summary="Escalate a dispute under review (parties and moderators)", body=EscalateSchema,
+@endpoint(summary="Escalate a dispute under review (parties and moderators), or an open one no moderator "
+                  "took in time (parties), to the platform moderators", body=EscalateSchema,
           responses={200: DisputeSchema}, tags=TAGS)
 def escalate(dispute_id: str, body: dict):
     with transaction() as session:

@@ -5,7 +5,6 @@ for the job with `Prefer: wait=N`; and the job resource itself."""
 from __future__ import annotations
 
 import re
-import time
 import uuid
 
 from flask import Blueprint, g, request
@@ -16,12 +15,11 @@ from api.schemas.jobs import JobSchema
 from governance.errors import Forbidden, NotFound
 from infra.db import transaction
 from models import Job
-from services import jobs
+from services import job_waits, jobs
 
 bp = Blueprint("jobs", __name__, url_prefix="/api/v1/jobs")
 
 MAX_WAIT_SECONDS = 30
-POLL_SECONDS = 0.05
 _PREFER_WAIT = re.compile(r"(?:^|[,;\s])wait\s*=\s*(\d+)")
 
 
@@ -59,12 +57,9 @@ def enqueue(session, kind: str, payload: dict, *, target_id=None) -> Job:
 
 
 def job_response(job: Job, *, creates: bool = False):
-    """202 with the job; with `Prefer: wait=N`, 200/201 once it finished within N seconds."""
-    deadline = time.monotonic() + _wait_seconds()
-    while job.status not in jobs.FINISHED and time.monotonic() < deadline:
-        time.sleep(POLL_SECONDS)
-        with transaction() as session:
-            job = session.get(Job, job.id)
+    """202 with the job; with `Prefer: wait=N`, 200/201 once it finished within N seconds (woken
+    by its finish, services.job_waits; a subject already holding its waits gets 202 at once)."""
+    job = job_waits.wait_for(job, subject_id=g.principal.subject_id, seconds=_wait_seconds())
     if job.status not in jobs.FINISHED:
         status = 202
     else:

@@ -1,7 +1,8 @@
 """Member routes (SPEC 8.3): list, add, read, change role/power/status, remove (status `left`).
 
 Managing a member needs can_manage_members and, against escalation, every entitlement the member's
-roles and the role given grant (governance.authority.require_within). A member may remove itself (leave).
+roles and the role given grant (services.member_roles.require_may_manage). A member may remove
+itself (leave). Its extra roles: api/member_roles.py.
 """
 
 from flask import Blueprint, g
@@ -14,14 +15,12 @@ from api.schemas.base import Extended
 from api.schemas.members import (
     MemberAddSchema, MemberListQuerySchema, MemberPageSchema, MemberSchema, MemberUpdateSchema,
 )
-from governance.authority import require_within
 from models import DaoMember, DaoRoleAssignment
 from infra.db import transaction
-from services.entitlements import granted_by
 from services.members import (
     add_member, find_member, get_member, remove_member, roles_held, update_member,
 )
-from services.roles import require_role
+from services.member_roles import require_may_manage
 
 def member_answers(session, dao, members) -> list[Extended]:
     """Members as MemberSchema shows them, each with `roles` (every role held)."""
@@ -60,14 +59,6 @@ def list_members(slug: str, query: dict):
         )
 
 
-def _may_manage(session, access, member: DaoMember | None, role: str | None = None) -> None:
-    """The caller must hold every entitlement the member's roles and the new `role` grant."""
-    codes = roles_held(session, access.dao, [member])[member.subject_id] if member is not None else []
-    if role is not None:
-        codes.append(require_role(session, access.dao, role).code)
-    require_within(access.entitlements, granted_by(session, access.dao, codes))
-
-
 @bp.post("")
 @endpoint(summary="Add a member, or re-activate one that left or is pending (can_manage_members)",
           body=MemberAddSchema, responses={201: MemberSchema}, tags=TAGS)
@@ -75,7 +66,7 @@ def post_member(slug: str, body: dict):
     with transaction() as session:
         access = dao_access(session, slug, g.principal, "can_manage_members")
         require_active(access.dao)
-        _may_manage(session, access, find_member(session, access.dao, body["subject_id"]), body["role"])
+        require_may_manage(session, access, find_member(session, access.dao, body["subject_id"]), body["role"])
         member = add_member(session, access.dao, actor=g.principal.subject_id, **body)
         shown = member_answer(session, access.dao, member)
     return shown, 201, {"Location": f"/api/v1/daos/{slug}/members/{member.subject_id}"}
@@ -97,7 +88,7 @@ def patch_member(slug: str, subject_id: str, body: dict):
         access = dao_access(session, slug, g.principal, "can_manage_members")
         require_active(access.dao)
         member = get_member(session, access.dao, subject_id, lock=True)
-        _may_manage(session, access, member, body.get("role"))
+        require_may_manage(session, access, member, body.get("role"))
         update_member(session, access.dao, member, body, actor=g.principal.subject_id)
         return member_answer(session, access.dao, member)
 
@@ -111,6 +102,6 @@ def delete_member(slug: str, subject_id: str):
         access = dao_access(session, slug, g.principal, None if leaving else "can_manage_members")
         require_active(access.dao)
         if not leaving:
-            _may_manage(session, access, get_member(session, access.dao, subject_id, lock=True))
+            require_may_manage(session, access, get_member(session, access.dao, subject_id, lock=True))
         remove_member(session, access.dao, subject_id, actor=g.principal.subject_id)
     return "", 204

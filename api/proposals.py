@@ -5,7 +5,8 @@ Who may do what: any reader lists and reads; `can_create_proposals` creates; the
 its draft. Activate and cancel: the author (while it holds `can_create_proposals`) or
 `can_manage_proposals`; close and execute: `can_manage_proposals`. A transition that can
 obviously not happen (e.g. activating a canceled proposal) is refused at once with 409; one that
-already happened is accepted and its job succeeds without changing anything.
+already happened is accepted and its job succeeds without changing anything. A proposal that
+moderation hid or removed is out of every route to those who do not see it (services.visibility).
 """
 
 from flask import Blueprint, g
@@ -27,8 +28,9 @@ from governance.result import TallyResult
 from models import Proposal
 from infra.db import transaction
 from infra.db import db_now
-from services.drafts import create_proposal, load_proposal, update_draft
+from services.drafts import create_proposal, update_draft
 from services.tally import current_tally
+from services.visibility import visible_proposal, visible_proposals
 
 bp = Blueprint("proposals", __name__, url_prefix="/api/v1/daos/<slug>/proposals")
 TAGS = ["proposals"]
@@ -48,8 +50,8 @@ def _tally(session, proposal: Proposal) -> dict | TallyResult | None:
           responses={200: ProposalPageSchema}, tags=TAGS)
 def list_proposals(slug: str, query: dict):
     with transaction() as session:
-        dao = dao_access(session, slug, g.principal).dao
-        stmt = select(Proposal).where(Proposal.dao_id == dao.id)
+        access = dao_access(session, slug, g.principal)
+        stmt = visible_proposals(select(Proposal).where(Proposal.dao_id == access.dao.id), g.principal, access)
         if "status" in query:
             stmt = stmt.where(Proposal.status == query["status"])
         return listing(
@@ -77,8 +79,7 @@ def post_proposal(slug: str, body: dict):
           tags=TAGS)
 def get_proposal(slug: str, pslug: str):
     with transaction() as session:
-        dao = dao_access(session, slug, g.principal).dao
-        proposal = load_proposal(session, dao, pslug)
+        proposal = visible_proposal(session, g.principal, dao_access(session, slug, g.principal), pslug)
         return Extended(proposal, tally=_tally(session, proposal))
 
 
@@ -87,9 +88,9 @@ def get_proposal(slug: str, pslug: str):
           responses={200: ProposalSchema}, tags=TAGS)
 def patch_proposal(slug: str, pslug: str, body: dict):
     with transaction() as session:
-        dao = dao_access(session, slug, g.principal, "can_read").dao
-        require_active(dao)
-        proposal = load_proposal(session, dao, pslug, lock="update")
+        access = dao_access(session, slug, g.principal, "can_read")
+        require_active(access.dao)
+        proposal = visible_proposal(session, g.principal, access, pslug, lock="update")
         if proposal.created_by != g.principal.subject_id:
             raise Forbidden("only the author may edit a proposal")
         return update_draft(session, proposal, body)
@@ -100,8 +101,7 @@ def patch_proposal(slug: str, pslug: str, body: dict):
           query=TallyQuerySchema, responses={200: TallySchema}, problems=(409,), tags=TAGS)
 def get_tally(slug: str, pslug: str, query: dict):
     with transaction() as session:
-        dao = dao_access(session, slug, g.principal).dao
-        proposal = load_proposal(session, dao, pslug)
+        proposal = visible_proposal(session, g.principal, dao_access(session, slug, g.principal), pslug)
         if proposal.activated_at is None:
             raise InvalidState("the proposal has not been activated: it has no voters yet")
         model = query.get("model")
@@ -114,7 +114,7 @@ def _transition(slug: str, pslug: str, action: str):
     with transaction() as session:
         access = dao_access(session, slug, g.principal, None)
         require_active(access.dao)
-        proposal = load_proposal(session, access.dao, pslug)
+        proposal = visible_proposal(session, g.principal, access, pslug)
         require_transition_right(action, access.entitlements, proposal.created_by == g.principal.subject_id)
         # A transition that cannot happen is a 409 or 422 now, not a failed job.
         check_request(proposal.status, action, now=db_now(session), start_at=proposal.start_at,

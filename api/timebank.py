@@ -1,5 +1,6 @@
-"""Time-credit routes (SPEC 8.3): the caller's account and ledger, transfers, platform-admin
-adjustments, and deposits into a DAO's `TIME` treasury token (asynchronous, on `ledger`)."""
+"""Time-credit routes (SPEC 8.3): the caller's account and ledger (any subject's for a platform
+admin, `?subject_id=`), transfers, platform-admin adjustments, and deposits into a DAO's `TIME`
+treasury token (asynchronous, on `ledger`)."""
 
 from flask import Blueprint, g
 from sqlalchemy import select
@@ -7,10 +8,12 @@ from sqlalchemy import select
 from services.access import dao_access
 from api.endpoint import endpoint
 from api.jobs import enqueue, job_response, submit
-from api.pagination import PageQuerySchema, listing
+from api.pagination import listing
 from api.schemas.timebank import (
-    TimeAccountSchema, TimeAdjustmentSchema, TimeDepositSchema, TimeTransactionPageSchema, TimeTransferSchema,
+    TimeAccountQuerySchema, TimeAccountSchema, TimeAdjustmentSchema, TimeDepositSchema, TimeTransactionPageSchema,
+    TimeTransactionQuerySchema, TimeTransferSchema,
 )
+from governance.authority import require_account_reader
 from governance.errors import Forbidden
 from governance.ledger import require_two_parties
 from models import TimeCreditTransaction
@@ -19,11 +22,19 @@ from services.timebank import check_depositor, find_account
 
 bp = Blueprint("timebank", __name__, url_prefix="/api/v1")
 
+def _account_owner(query: dict) -> str:
+    """The subject whose account is read: `?subject_id=`, by default the caller."""
+    subject_id = query.get("subject_id", g.principal.subject_id)
+    require_account_reader(g.principal.subject_id, subject_id, g.principal.is_platform_admin)
+    return subject_id
+
+
 @bp.get("/timebank/balance")
-@endpoint(summary="The caller's time-credit account (zero before its first movement)",
+@endpoint(summary="The caller's time-credit account (zero before its first movement); a platform_admin "
+                  "reads any subject's with ?subject_id=", query=TimeAccountQuerySchema,
           responses={200: TimeAccountSchema}, tags=["timebank"])
-def get_balance():
-    subject_id = g.principal.subject_id
+def get_balance(query: dict):
+    subject_id = _account_owner(query)
     with transaction() as session:
         account = find_account(session, subject_id)
     if account is None:
@@ -32,13 +43,15 @@ def get_balance():
 
 
 @bp.get("/timebank/transactions")
-@endpoint(summary="The caller's time-credit ledger, newest first", query=PageQuerySchema,
+@endpoint(summary="The caller's time-credit ledger, newest first; a platform_admin reads any subject's with "
+                  "?subject_id=", query=TimeTransactionQuerySchema,
           responses={200: TimeTransactionPageSchema}, tags=["timebank"])
 def list_transactions(query: dict):
+    subject_id = _account_owner(query)
     with transaction() as session:
         return listing(
             session,
-            select(TimeCreditTransaction).where(TimeCreditTransaction.subject_id == g.principal.subject_id),
+            select(TimeCreditTransaction).where(TimeCreditTransaction.subject_id == subject_id),
             [TimeCreditTransaction.created_at, TimeCreditTransaction.id],
             query,
             descending=True,

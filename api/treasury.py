@@ -9,8 +9,10 @@ from api.pagination import PageQuerySchema, listing
 from api.endpoint import endpoint
 from api.schemas.jobs import JobSchema
 from api.schemas.treasury import TreasuryDeltaSchema, TreasuryListSchema, TreasuryTransactionPageSchema
+from governance.tokens import settled_address
 from models import TreasuryBalance, TreasuryTransaction
 from infra.db import transaction
+from services.treasury import token_address
 
 bp = Blueprint("treasury", __name__, url_prefix="/api/v1/daos/<slug>/treasury")
 
@@ -52,6 +54,9 @@ def post_delta(slug: str, body: dict):
     with transaction() as session:
         access = dao_access(session, slug, g.principal, "can_manage_treasury")
         require_active(access.dao)
+        # Another contract than the token's is a 409 now; the task checks again under its lock.
+        settled_address(body["token_symbol"], token_address(session, access.dao, body["token_symbol"]),
+                        body.get("contract_address"))
         payload = {"dao_id": str(access.dao.id), **body, "delta": str(body["delta"])}
         job = enqueue(session, "apply_treasury_delta", payload, target_id=access.dao.id)
     return job_response(job, creates=True)

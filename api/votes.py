@@ -20,8 +20,8 @@ from governance.ballot_policy import admit_ballot
 from models import Vote
 from infra.db import transaction
 from infra.db import db_now
-from services.drafts import load_proposal
 from services.snapshot import in_snapshot
+from services.visibility import visible_proposal
 
 bp = Blueprint("votes", __name__, url_prefix="/api/v1/daos/<slug>/proposals/<pslug>/votes")
 TAGS = ["votes"]
@@ -32,8 +32,7 @@ TAGS = ["votes"]
           responses={200: VotePageSchema}, tags=TAGS)
 def list_votes(slug: str, pslug: str, query: dict):
     with transaction() as session:
-        dao = dao_access(session, slug, g.principal).dao
-        proposal = load_proposal(session, dao, pslug)
+        proposal = visible_proposal(session, g.principal, dao_access(session, slug, g.principal), pslug)
         stmt = select(Vote).where(Vote.proposal_id == proposal.id)
         for key in ("choice", "voter_id"):
             if key in query:
@@ -47,9 +46,9 @@ def list_votes(slug: str, pslug: str, query: dict):
 def post_vote(slug: str, pslug: str, body: dict):
     principal = g.principal
     with transaction() as session:
-        dao = dao_access(session, slug, principal, None).dao
-        require_active(dao)
-        proposal = load_proposal(session, dao, pslug, lock="key_share")
+        access = dao_access(session, slug, principal, None)
+        require_active(access.dao)
+        proposal = visible_proposal(session, principal, access, pslug, lock="key_share")
         admit_ballot(proposal.status, db_now(session), proposal.start_at, proposal.end_at,
                      in_snapshot(session, proposal, principal.subject_id))
         job = enqueue(

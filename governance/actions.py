@@ -6,6 +6,7 @@ top-level keys are kept as they are: the payload is also carried to downstream s
 """
 
 import re
+from collections.abc import Container
 
 from governance.errors import ValidationFailed
 from governance.validation import FieldErrors, bounded_decimal, setting_value
@@ -157,3 +158,19 @@ def validate_actions(payload: dict | None) -> list[dict]:
     if errors:
         raise ValidationFailed("invalid action_payload", errors=dict(errors))
     return normalized
+
+
+# The action types that give a member a role of the DAO, by their `role` field.
+ROLE_ACTIONS = ("add_member", "set_role")
+
+
+def check_roles_defined(actions: list[dict], defined_roles: Container[str]) -> None:
+    """Refuse `actions` (as validate_actions normalized them) that give a role the DAO does not
+    define: ValidationFailed with errors {"actions.<i>.role": ["unknown role 'x'"]}, so that a
+    proposal naming a missing role is refused when it is written, not when it is executed."""
+    errors = FieldErrors()
+    for i, action in enumerate(actions):
+        if action["type"] in ROLE_ACTIONS and action["role"] not in defined_roles:
+            errors.add(f"actions.{i}.role", f"unknown role {action['role']!r} in this DAO")
+    if errors:
+        raise ValidationFailed("invalid action_payload", errors=dict(errors))

@@ -1,11 +1,11 @@
 """Who may do what (SPEC 4, 5.1, 7), decided over entitlement sets the caller already resolved
 (governance.entitlements): who may request a proposal transition, the no-escalation rule for
-roles, who moderates a DAO's matters.
+roles, who moderates a DAO's matters, who still sees what moderation hid.
 """
 
 from collections.abc import Collection, Iterable, Mapping
 
-from governance.entitlements import granted
+from governance.entitlements import OWNER_ROLE, granted
 from governance.errors import Forbidden
 
 # Transitions the author of a proposal may request itself while it holds can_create_proposals.
@@ -47,3 +47,24 @@ def moderates(platform_moderator: bool, dao_entitlements: Collection[str]) -> bo
     `platform_admin`) moderate everything; otherwise the subject needs can_moderate in the DAO
     the target belongs to (`dao_entitlements`: what it holds there, empty without a DAO)."""
     return platform_moderator or "can_moderate" in dao_entitlements
+
+
+def sees_hidden(platform_moderator: bool, dao_entitlements: Collection[str]) -> bool:
+    """Whether a subject still sees a proposal that moderation hid or removed (governance.moderation):
+    platform moderators, and in the proposal's DAO the holders of can_moderate or can_audit."""
+    return moderates(platform_moderator, dao_entitlements) or "can_audit" in dao_entitlements
+
+
+def require_account_reader(caller: str, subject_id: str, platform_admin: bool) -> None:
+    """Whose time-credit account and ledger a caller reads: its own; any subject's only as a
+    platform admin. Forbidden otherwise (never its own answered instead)."""
+    if subject_id != caller and not platform_admin:
+        raise Forbidden("only a platform_admin reads another subject's time-credit account")
+
+
+def require_owner(member_role: str | None, member_status: str | None) -> None:
+    """Only an owner restores a deactivated DAO: an active member whose role is `owner`
+    (holding can_manage_dao, as an admin does, is not enough: deactivation is undone by those
+    the DAO belongs to). Forbidden otherwise."""
+    if member_role != OWNER_ROLE or member_status != "active":
+        raise Forbidden("only an owner of the DAO restores it")

@@ -114,3 +114,22 @@ def entitlement_for_action(action: str) -> str:
         raise ValidationFailed(
             f"unknown action {action!r}", errors={"action": [f"unknown action {action!r}"]}
         ) from None
+
+
+# The role a DAO's ownership rests on (its last active holder cannot leave, services.members):
+# held as a member's role only, never as an extra role.
+OWNER_ROLE = "owner"
+
+
+def check_extra_role(code: str, member_role: str) -> None:
+    """Whether a member whose role is `member_role` may be given the role `code` as an extra
+    role (SPEC 3 `dao_role_assignments`): not the role it holds already, and not `owner`, which
+    is given as a member's role (a DAO keeps an active owner by that role). ValidationFailed on
+    `code` otherwise."""
+    if code == member_role:
+        raise ValidationFailed(f"'{code}' is the member's role already", errors={"code": ["is the member's role already"]})
+    if code == OWNER_ROLE:
+        raise ValidationFailed(
+            "the owner role is given as a member's role, not as an extra role",
+            errors={"code": ["owner is given as the member's role (PATCH role), not as an extra role"]},
+        )

@@ -57,12 +57,14 @@ JOB_STATUSES = ("queued", "running", "succeeded", "failed")
 UNFINISHED_JOB_STATUSES = ("queued", "running")
 
 # Events published on dao.<slug>.<type>, and those published on their own type (SPEC 6).
+# Beyond SPEC 6 (issue 11, docs/operations.md "Events"): `dao_restored`, `project_linked`,
+# `project_unlinked`.
 DAO_EVENT_TYPES = frozenset(
     {
         "dao_created", "dao_updated", "dao_deactivated", "member_added", "member_updated",
         "member_removed", "role_changed", "delegation_changed", "treasury_updated",
         "proposal_created", "proposal_status_changed", "proposal_finalized", "proposal_executed",
-        "vote_cast",
+        "vote_cast", "dao_restored", "project_linked", "project_unlinked",
     }
 )
 OTHER_EVENT_TYPES = frozenset(

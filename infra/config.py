@@ -16,6 +16,12 @@ def _int(name: str, default: int) -> int:
     return int(raw) if raw not in (None, "") else default
 
 
+def _origins(raw: str) -> tuple[str, ...]:
+    """CORS_ORIGINS: comma-separated origins (`https://app.example.org`), or `*`; compared in
+    lower case without a trailing slash."""
+    return tuple(origin.strip().lower().rstrip("/") for origin in raw.split(",") if origin.strip())
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
@@ -34,6 +40,12 @@ class Settings:
     rate_limit_per_minute: int
     job_requeue_after_seconds: int
     reward_reconcile_after_seconds: int
+    # A party may escalate an open dispute that no moderator took this long after it opened.
+    dispute_escalation_after_seconds: int
+    # Origins browsers may call the API from (api/cors.py); empty: CORS off.
+    cors_origins: tuple[str, ...]
+    # `Prefer: wait` requests one subject may hold at once in one API process (services/job_waits.py).
+    max_waits_per_subject: int
     # Ed25519 service key (issue 13): PKCS#8 PEM; unset -> one generated once under data_dir.
     signing_key: str | None = None
     # Public keys (PEM, concatenated) of earlier service keys, still published after a rotation.
@@ -75,6 +87,9 @@ def get_settings() -> Settings:
         # A job still queued (or running with no transaction on it) this long is sent again.
         job_requeue_after_seconds=_int("JOB_REQUEUE_AFTER_SECONDS", 30),
         reward_reconcile_after_seconds=_int("REWARD_RECONCILE_AFTER_SECONDS", 120),
+        dispute_escalation_after_seconds=_int("DISPUTE_ESCALATION_AFTER_SECONDS", 259200),
+        cors_origins=_origins(env.get("CORS_ORIGINS", "")),
+        max_waits_per_subject=_int("MAX_WAITS_PER_SUBJECT", 4),
         signing_key=env.get("SIGNING_KEY") or None,
         signing_previous_keys=env.get("SIGNING_PREVIOUS_KEYS") or None,
     )

@@ -117,8 +117,10 @@ class DaoRoleAssignment(Base):
 
 
 class DaoProject(Base):
+    """A DAO's link to an external project; `GET /daos?project_id=` finds DAOs by it."""
+
     __tablename__ = "dao_projects"
-    __table_args__ = (UniqueConstraint("dao_id", "project_id"),)
+    __table_args__ = (UniqueConstraint("dao_id", "project_id"), Index(None, "project_id"))
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     dao_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("daos.id", ondelete="CASCADE"))

@@ -1,5 +1,5 @@
-"""DAOs (SPEC 3, 4): creation with the default roles and the creator as owner, settings changes,
-soft deletion."""
+"""DAOs (SPEC 3, 4): creation with the default roles and the creator as owner, settings changes.
+Deactivation and restoration: services/dao_state.py."""
 
 from __future__ import annotations
 
@@ -78,14 +78,4 @@ def update_dao(session, dao: Dao, changes: dict, *, actor: str) -> Dao:
         session, "dao_updated", actor=actor, dao=dao,
         data={"changes": {key: shown[key] for key in changed}, "dao": shown},
     )
-    return dao
-
-
-def deactivate_dao(session, dao: Dao, *, actor: str) -> Dao:
-    """Soft-delete: `is_active = false` and `dao_deactivated`; a second call changes nothing."""
-    if not dao.is_active:
-        return dao
-    dao.is_active = False
-    session.flush()
-    record_event(session, "dao_deactivated", actor=actor, dao=dao, data=dao_payload(dao))
     return dao

@@ -6,7 +6,7 @@ caller's transaction.
 
 Who moderates a dispute: subjects with the platform role `moderator` (or `platform_admin`), and,
 for a dispute about a DAO action (`subject_type = dao_action`), the members of that DAO holding
-`can_moderate`. The `subject_id` of a `dao_action` dispute names the DAO: its slug, optionally
+`can_moderate`; an escalated dispute only the platform moderators (governance.disputes). The `subject_id` of a `dao_action` dispute names the DAO: its slug, optionally
 followed by `/` and whatever identifies the action (`my-dao/proposal-slug`).
 """
 
@@ -17,9 +17,13 @@ import uuid
 from sqlalchemy import or_, select
 
 from governance.authority import moderates
-from governance.disputes import OPEN_STATUSES, dispute_transition
+from governance.disputes import (
+    OPEN_STATUSES, PENDING_STATUSES, dispute_transition, escalation_due_at, platform_only, require_escalator,
+)
 from governance.errors import Forbidden, NotFound, ValidationFailed
 from infra.clock import utc_text, utcnow
+from infra.config import get_settings
+from infra.db import db_now
 from services.access import access_for, moderates_in
 from services.outbox import record_event
 from models import Dao, DaoMember, Dispute
@@ -59,6 +63,8 @@ def _is_party(principal, dispute: Dispute) -> bool:
 
 
 def _require_moderator(session, principal, dispute: Dispute) -> None:
+    if platform_only(dispute.status) and not principal.is_moderator:
+        raise Forbidden(f"a dispute that is {dispute.status} is for platform moderators (moderator, platform_admin)")
     if not is_moderator_of(session, principal, dispute):
         raise Forbidden("requires a moderator of this dispute")
 
@@ -136,7 +142,8 @@ def assign_moderator(session, dispute_id, principal, moderator_id: str | None) -
 
 
 def resolve(session, dispute_id, principal, *, resolution: str, outcome: str) -> Dispute:
-    """A moderator (not a party) closes a dispute under review as `resolved` or `dismissed`."""
+    """A moderator (not a party) closes a dispute under review as `resolved` or `dismissed`; an
+    escalated one, a platform moderator."""
     dispute = get_dispute(session, dispute_id, principal, for_update=True)
     _require_moderator(session, principal, dispute)
     if _is_party(principal, dispute):
@@ -149,9 +156,14 @@ def resolve(session, dispute_id, principal, *, resolution: str, outcome: str) ->
 
 
 def escalate(session, dispute_id, principal) -> Dispute:
-    """A party or a moderator escalates a dispute under review beyond its moderators."""
+    """A party or a moderator escalates a dispute under review beyond its moderators, to the
+    platform moderators; a party also an open one that no moderator took within
+    DISPUTE_ESCALATION_AFTER_SECONDS of its opening (by the database clock)."""
     dispute = get_dispute(session, dispute_id, principal, for_update=True)
-    dispute.status = dispute_transition(dispute.status, "escalate")
+    due = escalation_due_at(dispute.created_at, get_settings().dispute_escalation_after_seconds)
+    status = dispute_transition(dispute.status, "escalate", now=db_now(session), escalation_due=due)
+    require_escalator(dispute.status, _is_party(principal, dispute))
+    dispute.status = status
     _event(session, dispute, "dispute.escalated", principal.subject_id)
     return dispute
 
@@ -165,9 +177,11 @@ def party_disputes(principal, status: str | None):
 
 
 def moderator_queue(session, principal, *, status: str | None, assigned_to_me: bool):
-    """The statement listing the open and under-review disputes the caller moderates:
-    all of them for platform moderators, those about their DAOs for DAO moderators."""
-    stmt = select(Dispute).where(Dispute.status.in_([status] if status else OPEN_STATUSES))
+    """The statement listing the disputes waiting for the caller: for platform moderators every
+    open, under-review and escalated one; for DAO moderators the open and under-review ones
+    about their DAOs (an escalated dispute has gone beyond them)."""
+    waiting = PENDING_STATUSES if principal.is_moderator else OPEN_STATUSES
+    stmt = select(Dispute).where(Dispute.status.in_([s for s in waiting if s == status] if status else waiting))
     if not principal.is_moderator:
         slugs = moderated_dao_slugs(session, principal.subject_id)
         if not slugs:

@@ -8,12 +8,12 @@ import json
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from governance.actions import validate_actions
+from governance.actions import check_roles_defined, validate_actions
 from governance.errors import Conflict, InvalidState, NotFound, ValidationFailed
 from governance.lifecycle import check_draft_window
 from governance.slugs import slugify, unique_slug
 from infra.db import db_now
-from models import Dao, Proposal
+from models import Dao, DaoRole, Proposal
 from services.daos import SlugTaken
 from services.outbox import record_event
 from services.payloads import proposal_ref
@@ -38,13 +38,15 @@ def load_proposal(session, dao: Dao, slug: str, *, lock: str | None = None) -> P
     return proposal
 
 
-def normalized_payload(payload: dict | None) -> dict:
-    """The action_payload as stored: actions checked and normalized (422 on an unknown type),
-    other keys kept for downstream subscribers, numbers as strings."""
+def normalized_payload(session, dao_id, payload: dict | None) -> dict:
+    """The action_payload as stored: actions checked and normalized (422 on an unknown type, or
+    on a role the DAO `dao_id` does not define), other keys kept for downstream subscribers,
+    numbers as strings."""
     if payload is None:
         return {}
     try:
         actions = validate_actions(payload)
+        check_roles_defined(actions, set(session.scalars(select(DaoRole.code).where(DaoRole.dao_id == dao_id))))
     except ValidationFailed as error:
         error.errors = {f"action_payload.{key}": value for key, value in error.errors.items()}
         raise
@@ -79,7 +81,7 @@ def create_proposal(session, dao: Dao, *, author: str, fields: dict) -> Proposal
     """Insert a draft (slug from the title when absent, unique in the DAO; SlugTaken for a given
     slug already used) and its `proposal_created` event."""
     values = {key: fields[key] for key in EDITABLE_FIELDS if key in fields}
-    values["action_payload"] = normalized_payload(values.get("action_payload"))
+    values["action_payload"] = normalized_payload(session, dao.id, values.get("action_payload"))
     check_draft_window(values.get("start_at"), values.get("end_at"), db_now(session))
     proposal = Proposal(dao_id=dao.id, created_by=author, status="draft", **values)
     _insert_with_slug(session, proposal, fields.get("slug"))
@@ -95,7 +97,7 @@ def update_draft(session, proposal: Proposal, changes: dict) -> Proposal:
     if proposal.status != "draft":
         raise InvalidState(f"only a draft can be edited; this proposal is {proposal.status}")
     if "action_payload" in changes:
-        changes = {**changes, "action_payload": normalized_payload(changes["action_payload"])}
+        changes = {**changes, "action_payload": normalized_payload(session, proposal.dao_id, changes["action_payload"])}
     check_draft_window(
         changes.get("start_at", proposal.start_at), changes.get("end_at", proposal.end_at), db_now(session)
     )

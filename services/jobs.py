@@ -12,6 +12,8 @@ A job is a row in `jobs` whose id is also the id of its Celery task. Its life:
   DomainError fails it with `{code, message}`, a crash with `internal_error`.
 - `claim_batch()` and `finish_batch()` let one task take other queued jobs of the same kind and
   target and finish them in its own transaction (the vote batch).
+- Whatever finishes a job notifies JOB_FINISHED_CHANNEL with its id in the same transaction, so
+  the requests waiting for it (`Prefer: wait`, services.job_waits) wake when it commits.
 
 Every job timestamp comes from the database clock: `submitted_at` and `started_at` are `now()` of
 the transaction writing them, `finished_at` is `clock_timestamp()` when the outcome is written
@@ -30,7 +32,7 @@ import uuid
 from collections.abc import Callable
 from datetime import timedelta
 
-from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy import Text, bindparam, cast, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 
 from governance.errors import DomainError
@@ -65,6 +67,9 @@ OTHER_QUEUES = {
 }
 JOB_KINDS = tuple(JOB_QUEUES)
 FINISHED = ("succeeded", "failed")
+# Postgres channel notified with a job's id by the transaction that finishes it, delivered when it
+# commits: the requests waiting for the job (services.job_waits) wake then.
+JOB_FINISHED_CHANNEL = "governance_job_finished"
 SWEEP_LIMIT = 1000
 
 
@@ -140,6 +145,7 @@ def _finish_one(session, job_id, status: str, *, result=None, error=None) -> Non
         .values(status=status, result=result, error=error, finished_at=func.clock_timestamp())
         .execution_options(synchronize_session=False)
     )
+    session.execute(select(func.pg_notify(JOB_FINISHED_CHANNEL, str(job_id))))
 
 
 def _fail(job_id: str, error: dict) -> None:
@@ -211,6 +217,8 @@ def finish_batch(session, jobs: list[Job], outcomes: dict) -> None:
         ),
         rows,
     )
+    session.execute(select(func.pg_notify(JOB_FINISHED_CHANNEL, cast(Job.id, Text))).where(
+        Job.id.in_([job.id for job in jobs])))
 
 
 def queue_length(queue: str) -> int:

@@ -21,6 +21,7 @@ from governance.errors import NotFound
 from governance.lifecycle import activation_window, already_done, ensure_allowed, transition
 from infra.db import db_now
 from models import Dao, Proposal
+from services.access import require_active
 from services.execution import apply_actions
 from services.jobs import record
 from services.outbox import record_event
@@ -43,8 +44,10 @@ def _summary(proposal: Proposal, changed: bool, **extra) -> dict:
 
 
 def activate(session, proposal: Proposal, *, actor: str, now=None, **_) -> dict:
-    """draft -> active: fix the window, freeze the effective settings, take the snapshot."""
+    """draft -> active: fix the window, freeze the effective settings, take the snapshot; not in
+    a deactivated DAO (InvalidState: an activation queued before the deactivation)."""
     dao = session.get(Dao, proposal.dao_id)
+    require_active(dao)
     now = now or db_now(session)
     frozen = effective_settings(
         {name: getattr(dao, name) for name in (

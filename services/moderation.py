@@ -2,7 +2,8 @@
 
 Platform moderators (the `moderator` or `platform_admin` token role) act on any target. Within
 a DAO, members holding `can_moderate` act on that DAO (`target_type = dao`, `target_id` = its
-slug) and on its proposals (`target_type = proposal`, `target_id` = the proposal id). Users,
+slug) and on its proposals (`target_type = proposal`, `target_id` = the proposal id; a `hide` or
+`remove` takes the proposal out of sight, a `restore` brings it back: services.visibility). Users,
 listings and declarations are platform-wide targets: a ban holds in every DAO, so only platform
 moderators may ban or restore a user.
 """
@@ -32,6 +33,17 @@ def target_dao(session, target_type: str, target_id: str) -> Dao | None:
     return None
 
 
+def _canonical(target_type: str, target_id: str) -> str:
+    """A proposal's id in its one spelling (lowercase, hyphenated), the one services.visibility
+    looks up; other targets as given."""
+    if target_type == "proposal":
+        try:
+            return str(uuid.UUID(target_id))
+        except ValueError:
+            return target_id
+    return target_id
+
+
 def may_moderate(session, principal, target_type: str, target_id: str) -> bool:
     return moderates_in(session, principal, target_dao(session, target_type, target_id))
 
@@ -42,6 +54,7 @@ def record_action(session, principal, *, target_type: str, target_id: str, actio
     user changes whether it is banned from the moment this transaction commits."""
     if not may_moderate(session, principal, target_type, target_id):
         raise Forbidden("requires a moderator of this target")
+    target_id = _canonical(target_type, target_id)
     entry = ModerationAction(
         id=uuid.uuid4(), moderator_id=principal.subject_id, target_type=target_type, target_id=target_id,
         action=action, reason=reason, notes=notes,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from governance.power import decimal_text
 from infra.clock import utc_text
-from models import Dao, DaoMember, Proposal
+from models import Dao, DaoMember, DaoProject, Proposal
 
 
 def dao_payload(dao: Dao) -> dict:
@@ -42,6 +42,11 @@ def member_payload(member: DaoMember, roles: list[str]) -> dict:
         "voting_power": decimal_text(member.voting_power),
         "joined_at": utc_text(member.joined_at),
     }
+
+
+def project_link_payload(link: DaoProject) -> dict:
+    """A DAO's link to an external project (`project_linked`, `project_unlinked`)."""
+    return {"project_id": link.project_id, "linked_at": utc_text(link.created_at)}
 
 
 def proposal_ref(proposal: Proposal, **extra) -> dict:

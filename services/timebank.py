@@ -19,6 +19,7 @@ from sqlalchemy.dialects.postgresql import insert
 from governance.errors import Forbidden
 from governance.ledger import account_totals, apply_delta, positive_amount, require_two_parties
 from governance.power import decimal_text
+from governance.tokens import TIME_TOKEN
 from services.outbox import record_event
 from models import Dao, Event, TimeCreditAccount, TimeCreditTransaction
 from infra.db import db_now
@@ -27,7 +28,6 @@ from services.access import require_active
 from services.members import find_member
 from services.treasury import move_treasury
 
-TIME_TOKEN = "TIME"
 REWARD_AMOUNT = Decimal("0.1")
 
 

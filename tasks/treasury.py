@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from governance.power import decimal_text
 from models import Dao
-from services.treasury import move_treasury
+from services.treasury import move_treasury, token_address
 from tasks.jobs import job_task
 
 
@@ -17,11 +17,12 @@ def apply_treasury_delta(session, job) -> dict:
     dao = session.get(Dao, uuid.UUID(request["dao_id"]))
     entry = move_treasury(
         session, dao, request["token_symbol"], Decimal(request["delta"]),
-        reason=request["reason"], actor=job.actor, job_id=job.id,
+        reason=request["reason"], actor=job.actor, job_id=job.id, contract_address=request.get("contract_address"),
     )
     return {
         "transaction_id": str(entry.id),
         "token_symbol": entry.token_symbol,
+        "contract_address": token_address(session, dao, entry.token_symbol),
         "delta": decimal_text(entry.delta),
         "balance": decimal_text(entry.balance_after),
     }

@@ -4,7 +4,7 @@ document every field as present, since a route's answer is dumped through its sc
 
 import json
 
-from marshmallow import RAISE, Schema, ValidationError
+from marshmallow import RAISE, Schema, ValidationError, validate
 from marshmallow.schema import SchemaMeta
 
 
@@ -50,3 +50,13 @@ class JsonSize:
     def __call__(self, value) -> None:
         if len(json.dumps(value, default=str)) > self.max_chars:
             raise ValidationError(f"at most {self.max_chars} characters as JSON")
+
+
+class WholeMatch(validate.Regexp):
+    """A Regexp validator that the whole value must match: Python's `$` also matches before a
+    trailing newline, so `re.match("^a$", "a\\n")` passes where the document's pattern does not."""
+
+    def __call__(self, value):
+        if self.regex.fullmatch(value) is None:
+            raise ValidationError(self._format_error(value))
+        return value

@@ -3,14 +3,17 @@
 from marshmallow import ValidationError, fields, validate
 
 from api.pagination import PageQuerySchema
-from api.schemas.base import AnswerSchema, StrictSchema
+from api.schemas.base import AnswerSchema, StrictSchema, WholeMatch
 from api.schemas.fields import Amount, UtcDateTime
 from api.schemas.pages import page_of
 from api.schemas.treasury import TreasuryItemSchema
-from governance.slugs import SLUG_PATTERN
+from governance.projects import PROJECT_ID_PATTERN
+from governance.slugs import MAX_LENGTH, MIN_LENGTH, SLUG_PATTERN
 from governance.vocabulary import DAO_TYPES, GOVERNANCE_MODELS
 
-SLUG = validate.Regexp(SLUG_PATTERN, error="3-64 characters of a-z, 0-9 and '-'")
+# governance.slugs: 3-64 characters of a-z and 0-9 with single hyphens between them.
+SLUG = [validate.Length(MIN_LENGTH, MAX_LENGTH, error=f"{MIN_LENGTH}-{MAX_LENGTH} characters"),
+        WholeMatch(SLUG_PATTERN, error="a-z and 0-9, with single hyphens between them")]
 PERCENT = validate.Range(0, 100)
 SUBJECT_ID = validate.Length(1, 200)
 
@@ -49,6 +52,10 @@ class DaoCreateSchema(DaoSettingsSchema):
     is_public = fields.Boolean(load_default=False)
 
 
+class DaoRestoreSchema(StrictSchema):
+    """Restore a deactivated DAO: an empty body (or none)."""
+
+
 class DaoSchema(AnswerSchema):
     id = fields.UUID()
     slug = fields.String()
@@ -66,6 +73,8 @@ class DaoSchema(AnswerSchema):
     owner_subject_id = fields.String()
     created_at = UtcDateTime()
     updated_at = UtcDateTime()
+    project_ids = fields.List(fields.String(), metadata={
+        "description": "the external projects the DAO links (GET/PUT/DELETE .../projects), in order"})
 
 
 class DaoOverviewSchema(AnswerSchema):
@@ -77,9 +86,22 @@ class DaoOverviewSchema(AnswerSchema):
     treasury_items = fields.List(fields.Nested(TreasuryItemSchema))
 
 
+PROJECT_ID = [validate.Length(1, 200),
+              WholeMatch(PROJECT_ID_PATTERN, error="letters, digits and ._:@+~-, starting with a letter or digit")]
+
+
 class DaoListQuerySchema(PageQuerySchema):
     public = fields.Boolean(load_default=False)
     microdao_id = fields.String(validate=validate.Length(1, 200))
+    project_id = fields.String(validate=PROJECT_ID, metadata={"description": "only DAOs linking this project"})
+
+
+class DaoProjectSchema(AnswerSchema):
+    """A DAO's link to an external project."""
+
+    project_id = fields.String()
+    linked_at = UtcDateTime(attribute="created_at")
 
 
 DaoPageSchema = page_of(DaoSchema, "DaoPage")
+DaoProjectPageSchema = page_of(DaoProjectSchema, "DaoProjectPage")

@@ -6,7 +6,7 @@ from api.pagination import PageQuerySchema
 from api.schemas.base import AnswerSchema, StrictSchema
 from api.schemas.pages import page_of
 from api.schemas.fields import UtcDateTime
-from governance.disputes import OPEN_STATUSES, RESOLUTIONS
+from governance.disputes import PENDING_STATUSES, RESOLUTIONS
 from governance.vocabulary import DISPUTE_STATUSES, DISPUTE_SUBJECT_TYPES
 
 SUBJECT_ID = validate.Length(1, 200)
@@ -63,7 +63,7 @@ class DisputeListQuerySchema(PageQuerySchema):
 
 
 class ModeratorQueueQuerySchema(PageQuerySchema):
-    status = fields.String(load_default=None, validate=validate.OneOf(OPEN_STATUSES))
+    status = fields.String(load_default=None, validate=validate.OneOf(PENDING_STATUSES))
     assigned = fields.String(load_default=None, validate=validate.OneOf(("me",)))
 
 

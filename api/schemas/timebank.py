@@ -1,5 +1,6 @@
 from marshmallow import fields, validate
 
+from api.pagination import PageQuerySchema
 from api.schemas.base import AnswerSchema, StrictSchema
 from api.schemas.pages import page_of
 from api.schemas.fields import NON_ZERO, POSITIVE, Amount, UtcDateTime
@@ -23,6 +24,16 @@ class TimeAdjustmentSchema(StrictSchema):
 
 class TimeDepositSchema(StrictSchema):
     amount = Amount(required=True, validate=POSITIVE)
+
+
+class TimeAccountQuerySchema(StrictSchema):
+    subject_id = fields.String(validate=SUBJECT_ID, metadata={
+        "description": "whose account (default: the caller's); another subject's needs platform_admin"})
+
+
+class TimeTransactionQuerySchema(PageQuerySchema):
+    subject_id = fields.String(validate=SUBJECT_ID, metadata={
+        "description": "whose ledger (default: the caller's); another subject's needs platform_admin"})
 
 
 class TimeAccountSchema(AnswerSchema):

@@ -32,6 +32,11 @@ EXPECTED = {
     ("under_review", "resolve:resolved"): ("resolved", "dispute.resolved"),
     ("under_review", "resolve:dismissed"): ("dismissed", "dispute.dismissed"),
     ("under_review", "escalate"): ("escalated", "dispute.escalated"),
+    # An escalated dispute waits for platform moderators (MODERATOR is one); a fresh open one
+    # cannot be escalated yet (tests/disputes/test_escalation.py).
+    ("escalated", "assign_moderator"): ("escalated", "dispute.moderator_assigned"),
+    ("escalated", "resolve:resolved"): ("resolved", "dispute.resolved"),
+    ("escalated", "resolve:dismissed"): ("dismissed", "dispute.dismissed"),
 }
 
 

@@ -45,6 +45,33 @@ def test_flower_requires_the_configured_basic_auth(stack, log_dir, how):
         assert requests.get(base + "/workers", timeout=5).status_code == 401
         assert requests.get(base + "/workers", auth=("ops", "wrong"), timeout=5).status_code == 401
         assert requests.get(base + "/workers", auth=CREDENTIALS, timeout=5).status_code == 200
+        # The REST API (docs/operations.md): the same basic auth.
+        assert requests.get(base + "/api/tasks", timeout=5).status_code == 401
+        assert requests.get(base + "/api/tasks", auth=("ops", "wrong"), timeout=5).status_code == 401
+        api = requests.get(base + "/api/tasks", auth=CREDENTIALS, timeout=5)
+        assert api.status_code == 200 and isinstance(api.json(), dict)
+    finally:
+        flower.stop()
+
+
+@pytest.mark.parametrize("unauthenticated_api", [False, True])
+def test_without_basic_auth_the_rest_api_needs_flower_unauthenticated_api(stack, log_dir, unauthenticated_api):
+    """What flower 2.2.0 does (docs/operations.md): without any auth its REST API answers 401
+    unless FLOWER_UNAUTHENTICATED_API=true opens it to anyone."""
+    port = find_free_port()
+    env = stack.env(**({"FLOWER_UNAUTHENTICATED_API": "true"} if unauthenticated_api else {}))
+    env.pop("FLOWER_BASIC_AUTH", None)
+    if not unauthenticated_api:
+        env.pop("FLOWER_UNAUTHENTICATED_API", None)
+    flower = Process("flower", processes.flower_command(port), env, log_dir).start()
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_until_up(flower, base + "/healthcheck")
+        api = requests.get(base + "/api/tasks", timeout=5)
+        if unauthenticated_api:
+            assert api.status_code == 200 and isinstance(api.json(), dict)
+        else:
+            assert api.status_code == 401 and "FLOWER_UNAUTHENTICATED_API" in api.text
     finally:
         flower.stop()
 

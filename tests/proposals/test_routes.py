@@ -6,7 +6,7 @@ import pytest
 
 from tests.conftest import auth, unique
 from tests.daos.common import BAD_CREDENTIALS, problem, walk
-from tests.factories import add_member, make_dao
+from tests.factories import add_member, make_dao, make_role
 from tests.proposals.helpers import act, create, detail, in_seconds, url, vote
 
 TRANSITIONS = ("activate", "close", "execute", "cancel")
@@ -74,6 +74,10 @@ def test_members_may_create_but_observers_and_outsiders_may_not(client, dao, out
     ({"title": " "}, "title"),
     ({"title": "x", "unknown": 1}, "unknown"),
     ({"title": "x", "slug": "Bad Slug"}, "slug"),
+    ({"title": "x", "slug": "---"}, "slug"),
+    ({"title": "x", "slug": "-ab-"}, "slug"),
+    ({"title": "x", "slug": "ab-"}, "slug"),
+    ({"title": "x", "slug": "a--b"}, "slug"),
     ({"title": "x", "proposal_type": "coup"}, "proposal_type"),
     ({"title": "x", "governance_model_override": "dictator"}, "governance_model_override"),
     ({"title": "x", "quorum_percent_override": "101"}, "quorum_percent_override"),
@@ -166,11 +170,44 @@ def test_only_the_author_edits(client, dao, outsider):
     ({"slug": "new-slug"}, "slug"), ({"title": ""}, "title"), ({"proposal_type": "x"}, "proposal_type"),
     ({"action_payload": {"actions": [{"type": "nope"}]}}, "action_payload.actions.0.type"),
     ({"end_at": "2001-01-01T00:00:00Z"}, "end_at"),
+    ({"action_payload": {"actions": [{"type": "set_role", "subject_id": "user:x", "role": "wizard"}]}},
+     "action_payload.actions.0.role"),
 ])
 def test_edit_refuses_bad_input_with_422(client, dao, body, field):
     pslug = create(client, dao, dao.owner_subject_id)["slug"]
     response = client.patch(url(dao, pslug), json=body, headers=auth(dao.owner_subject_id))
     assert field in problem(response, 422, "validation_error")["errors"]
+
+
+UNDEFINED_ROLES = [
+    [{"type": "add_member", "subject_id": "user:x", "role": "wizard"}],
+    [{"type": "set_role", "subject_id": "user:x", "role": "Owner"}],
+    [{"type": "remove_member", "subject_id": "user:y"}, {"type": "set_role", "subject_id": "user:x", "role": "auditor"}],
+]
+
+
+@pytest.mark.parametrize("actions", UNDEFINED_ROLES)
+def test_an_action_giving_a_role_the_dao_does_not_define_is_422_at_creation(client, dao, actions):
+    response = client.post(url(dao), json={"title": "x", "action_payload": {"actions": actions}},
+                           headers=auth(dao.owner_subject_id))
+    errors = problem(response, 422, "validation_error")["errors"]
+    assert list(errors) == [f"action_payload.actions.{len(actions) - 1}.role"]
+
+
+def test_an_action_giving_a_custom_or_default_role_is_accepted(client, dao):
+    make_role(dao, "auditor", {"can_read": True, "can_audit": True})
+    actions = [{"type": "set_role", "subject_id": "user:x", "role": "auditor"},
+               {"type": "add_member", "subject_id": "user:y"}]  # the default role: member
+    shown = create(client, dao, dao.owner_subject_id, action_payload={"actions": actions})
+    assert [a["role"] for a in shown["action_payload"]["actions"]] == ["auditor", "member"]
+
+
+@pytest.mark.parametrize("actions", UNDEFINED_ROLES)
+def test_an_edit_giving_a_role_the_dao_does_not_define_is_422(client, dao, actions):
+    pslug = create(client, dao, dao.owner_subject_id)["slug"]
+    response = client.patch(url(dao, pslug), json={"action_payload": {"actions": actions}},
+                            headers=auth(dao.owner_subject_id))
+    assert f"action_payload.actions.{len(actions) - 1}.role" in problem(response, 422, "validation_error")["errors"]
 
 
 def test_a_proposal_that_left_draft_cannot_be_edited(client, dao, worker):

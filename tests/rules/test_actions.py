@@ -2,7 +2,7 @@
 
 import pytest
 
-from governance.actions import ACTION_TYPES, validate_actions
+from governance.actions import ACTION_TYPES, check_roles_defined, validate_actions
 from governance.errors import ValidationFailed
 
 
@@ -117,3 +117,33 @@ def test_text_fields_are_bounded_like_the_api(action, field):
     with pytest.raises(ValidationFailed) as refused:
         validate_actions({"actions": [action]})
     assert field in refused.value.errors
+
+
+DEFINED = {"owner", "admin", "member", "observer", "guest", "auditor"}
+
+
+def test_roles_the_dao_defines_pass():
+    actions = validate_actions({"actions": [
+        {"type": "add_member", "subject_id": "user:a"},  # role member by default
+        {"type": "set_role", "subject_id": "user:b", "role": "auditor"},
+        {"type": "remove_member", "subject_id": "user:c"},
+    ]})
+    assert check_roles_defined(actions, DEFINED) is None
+
+
+@pytest.mark.parametrize("actions, fields", [
+    ([{"type": "add_member", "subject_id": "user:a", "role": "wizard"}], ["actions.0.role"]),
+    ([{"type": "set_role", "subject_id": "user:a", "role": "Admin"}], ["actions.0.role"]),
+    ([{"type": "remove_member", "subject_id": "user:a"},
+      {"type": "set_role", "subject_id": "user:a", "role": "x"},
+      {"type": "add_member", "subject_id": "user:b", "role": "y"}], ["actions.1.role", "actions.2.role"]),
+])
+def test_a_role_the_dao_does_not_define_is_refused_per_action(actions, fields):
+    with pytest.raises(ValidationFailed) as caught:
+        check_roles_defined(validate_actions({"actions": actions}), DEFINED)
+    assert sorted(caught.value.errors) == fields
+
+
+def test_roles_only_matter_for_actions_that_give_one():
+    actions = validate_actions({"actions": [{"type": "remove_member", "subject_id": "user:a"}]})
+    assert check_roles_defined(actions, set()) is None

@@ -2,8 +2,11 @@
 
 import pytest
 
-from governance.authority import moderates, require_role_change_within, require_transition_right, require_within
-from governance.entitlements import DEFAULT_ROLES, ENTITLEMENTS
+from governance.authority import (
+    moderates, require_account_reader, require_role_change_within, require_transition_right, require_within,
+    require_owner, sees_hidden,
+)
+from governance.entitlements import DEFAULT_ROLES, ENTITLEMENTS, granted
 from governance.errors import Forbidden
 
 MANAGER = frozenset({"can_read", "can_manage_proposals"})
@@ -72,3 +75,28 @@ def test_a_dao_member_moderates_its_dao_with_can_moderate_only():
     assert moderates(False, {"can_read", "can_moderate"})
     assert not moderates(False, set(ENTITLEMENTS) - {"can_moderate"})
     assert not moderates(False, frozenset())  # a target outside any DAO
+
+
+def test_who_still_sees_a_hidden_proposal():
+    assert sees_hidden(True, frozenset())
+    assert sees_hidden(False, {"can_read", "can_moderate"})
+    assert sees_hidden(False, granted(DEFAULT_ROLES["observer"]))  # can_audit
+    for role in ("member", "guest"):
+        assert not sees_hidden(False, granted(DEFAULT_ROLES[role]))
+    assert not sees_hidden(False, frozenset())
+
+
+def test_a_subject_reads_its_own_account_and_a_platform_admin_any():
+    require_account_reader("user:a", "user:a", False)
+    require_account_reader("user:admin", "user:b", True)
+    require_account_reader("user:admin", "user:admin", True)
+    with pytest.raises(Forbidden, match="platform_admin"):
+        require_account_reader("user:a", "user:b", False)
+
+
+def test_only_an_active_owner_restores_a_dao():
+    require_owner("owner", "active")
+    for role, status in (("admin", "active"), ("owner", "left"), ("owner", "pending"), ("owner", "banned"),
+                         (None, None), ("member", "active")):
+        with pytest.raises(Forbidden, match="owner"):
+            require_owner(role, status)

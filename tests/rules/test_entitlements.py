@@ -6,6 +6,7 @@ from governance.entitlements import (
     ACTION_ENTITLEMENT,
     DEFAULT_ROLES,
     ENTITLEMENTS,
+    check_extra_role,
     effective_entitlements,
     entitlement_for_action,
     granted,
@@ -92,3 +93,13 @@ def test_pdp_actions_map_to_entitlements():
         assert entitlement_for_action(name) == name
     with pytest.raises(ValidationFailed):
         entitlement_for_action("fly")
+
+
+def test_an_extra_role_is_another_role_than_the_members_own_and_never_owner():
+    check_extra_role("auditor", "member")
+    check_extra_role("admin", "member")
+    check_extra_role("member", "owner")
+    for code, role in (("member", "member"), ("owner", "member"), ("owner", "admin")):
+        with pytest.raises(ValidationFailed) as caught:
+            check_extra_role(code, role)
+        assert list(caught.value.errors) == ["code"]

@@ -35,9 +35,9 @@ function DaoCards({ list }) {
     ${list.hasMore && html`<button type="button" onClick=${list.loadMore}>Load more DAOs</button>`}`;
 }
 
-/** A slug made from a microDAO id: a-z, 0-9 and '-', 3 to 64 characters. */
+/** A slug made from a microDAO id: 3 to 64 of a-z and 0-9 with single hyphens between them. */
 export function slugFrom(text) {
-  const slug = text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 64);
+  const slug = text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 64).replace(/-+$/, "");
   return slug.length >= 3 ? slug : `${slug}-dao`.replace(/^-/, "");
 }
 

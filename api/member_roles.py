@@ -1,0 +1,50 @@
+"""Extra roles of a member (SPEC 3 `dao_role_assignments`): a sub-resource of the member.
+
+    PUT    /api/v1/daos/{slug}/members/{subject_id}/roles/{code}   give the extra role (200, the member)
+    DELETE /api/v1/daos/{slug}/members/{subject_id}/roles/{code}   take it away (204; not held: no change)
+
+Both need can_manage_members and, against escalation, every entitlement the member's roles and
+the role `code` grant (services.member_roles). The member's answer lists every role held in
+`roles`; its role itself changes with PATCH .../members/{subject_id} `role`.
+"""
+
+from flask import Blueprint, g
+
+from api.endpoint import endpoint
+from api.members import member_answer
+from api.schemas.members import MemberSchema
+from infra.db import transaction
+from services.access import dao_access, require_active
+from services.member_roles import grant_extra_role, require_may_manage, revoke_extra_role
+from services.members import get_member
+
+bp = Blueprint("member_roles", __name__, url_prefix="/api/v1/daos/<slug>/members/<subject_id>/roles")
+TAGS = ["members"]
+
+
+def _manage(session, slug: str, subject_id: str, code: str):
+    access = dao_access(session, slug, g.principal, "can_manage_members")
+    require_active(access.dao)
+    member = get_member(session, access.dao, subject_id, lock=True)
+    require_may_manage(session, access, member, code, field="code")
+    return access.dao, member
+
+
+@bp.put("/<code>")
+@endpoint(summary="Give a member an extra role (can_manage_members and every entitlement involved); "
+                  "held already: no change", responses={200: MemberSchema}, tags=TAGS)
+def put_role(slug: str, subject_id: str, code: str):
+    with transaction() as session:
+        dao, member = _manage(session, slug, subject_id, code)
+        grant_extra_role(session, dao, member, code, actor=g.principal.subject_id)
+        return member_answer(session, dao, member)
+
+
+@bp.delete("/<code>")
+@endpoint(summary="Take an extra role from a member (can_manage_members and every entitlement involved); "
+                  "not held: no change", responses={204: None}, tags=TAGS)
+def delete_role(slug: str, subject_id: str, code: str):
+    with transaction() as session:
+        dao, member = _manage(session, slug, subject_id, code)
+        revoke_extra_role(session, dao, member, code, actor=g.principal.subject_id)
+    return "", 204
