@@ -37,9 +37,9 @@ def test_a_member_sets_changes_and_clears_its_delegate(client, dao):
     assert client.get(f"/api/v1/daos/{dao.slug}/delegations", headers=auth(me)).get_json()["items"] == []
     data = [e.payload["data"] for e in events_of(dao.id, "delegation_changed")]
     assert data == [
-        {"delegator_id": me, "delegate_id": first, "previous_delegate_id": None},
-        {"delegator_id": me, "delegate_id": second, "previous_delegate_id": first},
-        {"delegator_id": me, "delegate_id": None, "previous_delegate_id": second},
+        {"delegator_id": me, "proposal_type": None, "delegate_id": first, "previous_delegate_id": None},
+        {"delegator_id": me, "proposal_type": None, "delegate_id": second, "previous_delegate_id": first},
+        {"delegator_id": me, "proposal_type": None, "delegate_id": None, "previous_delegate_id": second},
     ]
     assert all(e.actor == me for e in events_of(dao.id, "delegation_changed"))
 
