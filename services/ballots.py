@@ -26,11 +26,11 @@ from governance.ballot_policy import Ballot, admit_ballot, ballot_counts, standi
 from governance.ballots import ballot_of, recorded_choice, validate_ballot
 from governance.early_pass import passes_early
 from governance.errors import DomainError, NotFound
-from governance.secrecy import ballots_hidden
 from infra.celery import BROKER_ERRORS
 from infra.db import after_commit
 from models import Dao, DaoMember, Job, Proposal, ProposalVoter, Vote
 from services.bans import banned_among
+from services.disclosure import votes_hidden
 from services.jobs import claim_batch, finish_batch, send_task
 from services.late_quorum import LateQuorumWatch
 from services.outbox import record_event
@@ -99,7 +99,7 @@ def record_votes(session, proposal: Proposal, dao: Dao, jobs: list[Job]) -> dict
     watch = LateQuorumWatch(session, proposal, dao, jobs)
     eligible = _eligibility(session, proposal, jobs)
     change = bool(proposal.effective_allow_vote_change)
-    hidden = ballots_hidden(proposal.effective_ballot_secrecy, proposal.status)
+    hidden = votes_hidden(proposal)
     outcomes: dict = {}
     ballots: dict = {}
     for job in jobs:
