@@ -162,8 +162,9 @@ class VoteCreateSchema(StrictSchema):
 
     choice = fields.String(validate=validate.Length(1, MAX_LABEL),
                            metadata={"description": "basic: yes, no or abstain; single_choice: an option; abstain"})
-    choices = fields.List(OPTION, metadata={"description": "approval: the options approved, 1 to all, no repeats"})
-    ranking = fields.List(OPTION, metadata={
+    choices = fields.List(OPTION, validate=validate.Length(max=MAX_OPTIONS),
+                          metadata={"description": "approval: the options approved, 1 to all, no repeats"})
+    ranking = fields.List(OPTION, validate=validate.Length(max=MAX_OPTIONS), metadata={
         "description": "ranked_choice: options in order of preference, 1 to all, no repeats"})
 
     @validates_schema
