@@ -83,8 +83,10 @@ def assert_ranked_result(result):
 def test_a_thousand_votes_before_the_deadline_with_the_worker_paused_all_count(fault_stack, case, check):
     s = fault_stack
     fields, ballot_of = case
-    end_at = datetime.now(timezone.utc) + timedelta(seconds=22)
-    slug, owner, voters, proposal = s.voting(1000, {"quorum_percent": "10"}, end_at=iso(end_at), **fields)
+    slug, owner = s.make_dao(quorum_percent="10")
+    voters = s.add_members(slug, 1000)
+    end_at = datetime.now(timezone.utc) + timedelta(seconds=22)  # 22 s for the votes, setup aside
+    proposal = s.active_proposal(slug, owner, end_at=iso(end_at), **fields)
     ballots = {voter: ballot_of(i) for i, voter in enumerate(voters)}
 
     s.pause_workers(True)
