@@ -24,25 +24,24 @@ from api.schemas.proposals import (
 from governance.errors import Forbidden, InvalidState
 from governance.authority import require_transition_right
 from governance.lifecycle import check_request
-from governance.result import TallyResult
 from models import Proposal
 from infra.db import transaction
 from infra.db import db_now
+from services.disclosure import shown_tally
 from services.drafts import create_proposal, update_draft
-from services.tally import current_tally
+from services.lifecycle import frozen_settings
 from services.visibility import visible_proposal, visible_proposals
 
 bp = Blueprint("proposals", __name__, url_prefix="/api/v1/daos/<slug>/proposals")
 TAGS = ["proposals"]
 
 
-def _tally(session, proposal: Proposal) -> dict | TallyResult | None:
-    """The stored result once finalized, the live tally once activated, else None."""
-    if proposal.result is not None:
-        return proposal.result
+def _tally(session, proposal: Proposal) -> dict | None:
+    """The stored result once finalized, the live tally once activated (as secrecy allows),
+    else None."""
     if proposal.activated_at is None:
         return None
-    return current_tally(session, proposal)
+    return shown_tally(session, proposal)
 
 
 @bp.get("")
@@ -97,17 +96,14 @@ def patch_proposal(slug: str, pslug: str, body: dict):
 
 
 @bp.get("/<pslug>/tally")
-@endpoint(summary="The tally (SPEC 5.3); ?model= computes it under another model for comparison",
+@endpoint(summary="The tally (SPEC 5.3, 5.6); ?model= computes it under another model for comparison",
           query=TallyQuerySchema, responses={200: TallySchema}, problems=(409,), tags=TAGS)
 def get_tally(slug: str, pslug: str, query: dict):
     with transaction() as session:
         proposal = visible_proposal(session, g.principal, dao_access(session, slug, g.principal), pslug)
         if proposal.activated_at is None:
             raise InvalidState("the proposal has not been activated: it has no voters yet")
-        model = query.get("model")
-        if proposal.result is not None and model in (None, proposal.effective_model):
-            return proposal.result
-        return current_tally(session, proposal, model)
+        return shown_tally(session, proposal, query.get("model"))
 
 
 def _transition(slug: str, pslug: str, action: str):
@@ -116,9 +112,13 @@ def _transition(slug: str, pslug: str, action: str):
         require_active(access.dao)
         proposal = visible_proposal(session, g.principal, access, pslug)
         require_transition_right(action, access.entitlements, proposal.created_by == g.principal.subject_id)
-        # A transition that cannot happen is a 409 or 422 now, not a failed job.
+        # A transition that cannot happen is a 409 or 422 now, not a failed job; a draft that
+        # cannot be activated (a multi-option type without options) is a 422.
+        period = access.dao.voting_period_seconds
+        if action == "activate" and proposal.status == "draft":
+            period = frozen_settings(access.dao, proposal).voting_period_seconds
         check_request(proposal.status, action, now=db_now(session), start_at=proposal.start_at,
-                      end_at=proposal.end_at, voting_period_seconds=access.dao.voting_period_seconds)
+                      end_at=proposal.end_at, voting_period_seconds=period)
         job = enqueue(
             session, f"{action}_proposal",
             {"dao_slug": slug, "proposal_id": str(proposal.id), "proposal_slug": proposal.slug},

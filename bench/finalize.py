@@ -47,9 +47,9 @@ def load(conn, dao, n: int) -> None:
     conn.execute(
         """INSERT INTO proposals (id, dao_id, slug, title, created_by, status, effective_model,
                                   effective_quorum_percent, effective_pass_threshold, effective_allow_vote_change,
-                                  start_at, end_at, activated_at)
+                                  effective_voting_type, effective_ballot_secrecy, start_at, end_at, activated_at)
            SELECT gen_random_uuid(), %(dao)s, 'fin-' || i, 'Finalize ' || i, %(owner)s, 'active',
-                  (%(models)s::text[])[1 + i %% 4], 20, 50, true,
+                  (%(models)s::text[])[1 + i %% 4], 20, 50, true, 'basic', 'public',
                   now() - interval '1 hour', now() + interval '1 day', now() - interval '1 hour'
            FROM generate_series(0, %(n)s - 1) AS i""",
         {"dao": dao.id, "owner": dao.owner_subject_id, "models": list(GOVERNANCE_MODELS), "n": n},
@@ -62,9 +62,10 @@ def load(conn, dao, n: int) -> None:
         {"dao": dao.id, "s": SNAPSHOT},
     )
     conn.execute(
-        """INSERT INTO votes (id, proposal_id, voter_id, choice, raw_power, weight, submitted_at)
-           SELECT gen_random_uuid(), p.id, 'user:m-' || k, (ARRAY['yes', 'no', 'yes'])[k], k, k, now()
-           FROM proposals p, generate_series(1, %(v)s) AS k WHERE p.dao_id = %(dao)s""",
+        """INSERT INTO votes (id, proposal_id, voter_id, choice, ballot, raw_power, weight, submitted_at)
+           SELECT gen_random_uuid(), p.id, 'user:m-' || k, c, jsonb_build_object('choice', c), k, k, now()
+           FROM proposals p, generate_series(1, %(v)s) AS k, LATERAL (SELECT (ARRAY['yes', 'no', 'yes'])[k] AS c) AS b
+           WHERE p.dao_id = %(dao)s""",
         {"dao": dao.id, "v": VOTES},
     )
     conn.execute("ANALYZE")

@@ -42,6 +42,7 @@ def active_proposal_sql(conn, dao, model: str):
     conn.execute(
         """UPDATE proposals SET status = 'active', effective_model = %s, effective_quorum_percent = 20,
                   effective_pass_threshold = 50, effective_allow_vote_change = true,
+                  effective_voting_type = 'basic', effective_ballot_secrecy = 'public',
                   start_at = now() - interval '1 hour', end_at = now() + interval '1 hour', activated_at = now()
            WHERE id = %s""",
         (model, proposal.id),
@@ -57,10 +58,10 @@ def load_weighted(conn, proposal_id, n: int) -> None:
         (proposal_id, n),
     )
     conn.execute(
-        """INSERT INTO votes (id, proposal_id, voter_id, choice, raw_power, weight, submitted_at)
-           SELECT gen_random_uuid(), %s, 'user:t-' || i, (ARRAY['yes', 'no', 'yes', 'abstain'])[1 + i %% 4],
-                  1 + i %% 7, 1 + i %% 7, now()
-           FROM generate_series(0, %s - 1) AS i""",
+        """INSERT INTO votes (id, proposal_id, voter_id, choice, ballot, raw_power, weight, submitted_at)
+           SELECT gen_random_uuid(), %s, 'user:t-' || i, c, jsonb_build_object('choice', c), 1 + i %% 7, 1 + i %% 7, now()
+           FROM generate_series(0, %s - 1) AS i,
+                LATERAL (SELECT (ARRAY['yes', 'no', 'yes', 'abstain'])[1 + i %% 4] AS c) AS b""",
         (proposal_id, n),
     )
 
@@ -79,10 +80,11 @@ def load_delegated(conn, proposal_id, m: int) -> None:
         {"p": proposal_id, "c": CHAIN, "m": m},
     )
     conn.execute(
-        """INSERT INTO votes (id, proposal_id, voter_id, choice, raw_power, weight, submitted_at)
-           SELECT gen_random_uuid(), %(p)s, 'user:d-' || i, (ARRAY['yes', 'no', 'abstain'])[1 + (i / 250) %% 3],
+        """INSERT INTO votes (id, proposal_id, voter_id, choice, ballot, raw_power, weight, submitted_at)
+           SELECT gen_random_uuid(), %(p)s, 'user:d-' || i, c, jsonb_build_object('choice', c),
                   1 + i %% 5, 1 + i %% 5, now()
-           FROM generate_series(0, %(m)s - 1) AS i
+           FROM generate_series(0, %(m)s - 1) AS i,
+                LATERAL (SELECT (ARRAY['yes', 'no', 'abstain'])[1 + (i / 250) %% 3] AS c) AS b
            WHERE (i / %(c)s) %% 2 = 0 AND i %% 250 = 0""",
         {"p": proposal_id, "c": CHAIN, "m": m},
     )

@@ -138,3 +138,35 @@ def preferences(ballot: Mapping) -> tuple[str, ...] | None:
     if "choice" in ballot:
         return None if ballot["choice"] == ABSTAIN else (ballot["choice"],)
     return tuple(ballot["choices"] if "choices" in ballot else ballot["ranking"])
+
+
+def proposal_options(voting_type: str | None, options) -> list[str] | None:
+    """The options a proposal of `voting_type` holds, checked; None for none.
+
+    A multi-option type needs valid options (validate_options); `basic` takes none; an unset
+    type (None: a draft whose type a type rule or the DAO decides at activation) takes either,
+    checked if given. Raises ValidationFailed under `options` (the API's 422, or a refused
+    activation), ValueError for an unknown voting type.
+    """
+    if voting_type is not None and voting_type not in VOTING_TYPES:
+        raise ValueError(f"unknown voting type {voting_type!r}")
+    if options is None:
+        if voting_type in (None, "basic"):
+            return None
+        raise ValidationFailed("options required", errors={"options": [f"a {voting_type} proposal needs options"]})
+    if voting_type == "basic":
+        raise ValidationFailed("no options", errors={"options": ["a basic proposal has no options"]})
+    return validate_options(options)
+
+
+def recorded_choice(voting_type: str, ballot: Mapping) -> str | None:
+    """What `votes.choice` holds for a normalized ballot: the basic choice, `abstain` for an
+    abstention of any type, else None (an option is no choice of the basic vocabulary, so the
+    votes-by-choice metric and the basic tally keep their three words)."""
+    choice = ballot.get("choice")
+    return choice if voting_type == "basic" or choice == ABSTAIN else None
+
+
+def ballot_of(request: Mapping) -> dict:
+    """The ballot fields of a vote request (`choice`, `choices`, `ranking`), without the rest."""
+    return {key: request[key] for key in ("choice", "choices", "ranking") if key in request}

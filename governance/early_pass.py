@@ -6,6 +6,7 @@ as ballots arrive), for the basic voting type.
 """
 
 from decimal import localcontext
+from typing import Any, Mapping
 
 from governance.power import EXACT
 from governance.result import TallyResult
@@ -27,6 +28,24 @@ def early_pass_refusals(allow_vote_change: bool, governance_model: str, voting_t
         reasons.append(f"needs the governance model to be one of: {', '.join(EARLY_PASS_MODELS)}")
     if voting_type != "basic":
         reasons.append("needs the basic voting type")
+    return reasons
+
+
+def dao_refusals(
+    allow_vote_change: bool, governance_model: str, type_rules: Mapping[str, Mapping[str, Any]] | None
+) -> list[str]:
+    """Why a DAO with these settings and `type_rules` (as settings.validate_type_rules returns
+    them) may not turn `early_pass` on; empty when it may.
+
+    The DAO's own settings (basic type) and, for each proposal type with a rule, the settings
+    that rule gives it over the DAO's, are checked with early_pass_refusals; a type rule's
+    reasons say which rule. A proposal's own overrides are judged at its activation instead.
+    """
+    reasons = early_pass_refusals(allow_vote_change, governance_model, "basic")
+    for proposal_type, rule in (type_rules or {}).items():
+        model = rule.get("governance_model") or governance_model
+        for reason in early_pass_refusals(False, model, rule.get("voting_type") or "basic"):
+            reasons.append(f"type_rules.{proposal_type}: {reason}")
     return reasons
 
 

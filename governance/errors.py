@@ -45,6 +45,12 @@ class AlreadyVoted(DomainError):
     code, status, title = "already_voted", 409, "Already voted"
 
 
+class BallotsSecret(DomainError):
+    """A question about the choices of a proposal whose ballots are secret until it closes."""
+
+    code, status, title = "ballots_secret", 409, "Ballots are secret"
+
+
 class InsufficientFunds(DomainError):
     code, status, title = "insufficient_funds", 409, "Insufficient funds"
 

@@ -64,7 +64,8 @@ DAO_EVENT_TYPES = frozenset(
         "dao_created", "dao_updated", "dao_deactivated", "member_added", "member_updated",
         "member_removed", "role_changed", "delegation_changed", "treasury_updated",
         "proposal_created", "proposal_status_changed", "proposal_finalized", "proposal_executed",
-        "vote_cast", "dao_restored", "project_linked", "project_unlinked",
+        "vote_cast", "dao_restored", "project_linked", "project_unlinked", "proposal_deadline_extended",
+        "ballots_revealed",
     }
 )
 OTHER_EVENT_TYPES = frozenset(

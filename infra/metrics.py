@@ -6,7 +6,8 @@ gunicorn worker answers the scrape and however many Celery processes run, with n
 multiprocess directory to manage; and a restart loses nothing.
 
 Labels take bounded values only: statuses and choices (fixed lists), job kinds (services.jobs),
-queue names. Histograms are computed with fixed buckets by `count(*) FILTER (WHERE x <= le)`;
+queue names. The votes of a proposal whose ballots are secret (SPEC 5.6) are counted by choice
+only once it is finalized: no route shows a per-choice figure of a secret vote before. Histograms are computed with fixed buckets by `count(*) FILTER (WHERE x <= le)`;
 they are cumulative over every finished job / finalized proposal in the database.
 """
 
@@ -16,8 +17,9 @@ import logging
 import time
 
 from prometheus_client.core import CollectorRegistry, GaugeMetricFamily, HistogramMetricFamily
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
+from governance.secrecy import REVEALED_STATUSES
 from governance.vocabulary import JOB_STATUSES, MEMBER_STATUSES, PROPOSAL_STATUSES, VOTE_CHOICES
 from infra.clock import utcnow
 from infra.redis import redis_client
@@ -73,7 +75,13 @@ def database_metrics(job_kinds=()) -> list:
         daos = _counts(session, Dao.is_active)
         members = _counts(session, DaoMember.status)
         proposals = _counts(session, Proposal.status)
-        votes = _counts(session, Vote.choice)
+        votes = {(choice,): count for choice, count in session.execute(
+            select(Vote.choice, func.count())
+            .join(Proposal, Proposal.id == Vote.proposal_id)
+            .where(or_(Proposal.effective_ballot_secrecy.is_distinct_from("secret_until_close"),
+                       Proposal.status.in_(REVEALED_STATUSES)))
+            .group_by(Vote.choice)
+        )}
         jobs = _counts(session, Job.kind, Job.status)
         latency = _histogram(session, job_latency, JOB_LATENCY_BUCKETS, Job.finished_at.is_not(None), group_by=Job.kind)
         # Finalizations by the scheduler after end_at; an early close by a manager is not "late".

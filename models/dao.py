@@ -10,7 +10,9 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, UniqueConstraint, tex
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from governance.vocabulary import DAO_TYPES, GOVERNANCE_MODELS, MEMBER_STATUSES, SUBJECT_TYPES
+from governance.vocabulary import (
+    BALLOT_SECRECY, DAO_TYPES, GOVERNANCE_MODELS, MEMBER_STATUSES, PROPOSAL_TYPES, SUBJECT_TYPES,
+)
 from models.base import Base, CreatedAt, UpdatedAt, in_list
 
 
@@ -27,6 +29,8 @@ class Dao(Base):
             "pass_threshold_percent >= 0 AND pass_threshold_percent <= 100",
             name="pass_threshold_percent_range",
         ),
+        CheckConstraint(in_list("ballot_secrecy", BALLOT_SECRECY), name="ballot_secrecy"),
+        CheckConstraint("late_quorum_extension_seconds >= 0", name="late_quorum_extension_non_negative"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
@@ -49,6 +53,12 @@ class Dao(Base):
     )
     allow_vote_change: Mapped[bool] = mapped_column(default=True, server_default=text("true"))
     is_public: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
+    # SPEC 5.6: settings per proposal type (governance.settings.validate_type_rules), late-quorum
+    # protection (0 = off), early pass, and whether ballots stay secret until the close.
+    type_rules: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default=text("'{}'::jsonb"))
+    late_quorum_extension_seconds: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    early_pass: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
+    ballot_secrecy: Mapped[str] = mapped_column(default="public", server_default=text("'public'"))
     is_active: Mapped[bool] = mapped_column(default=True, server_default=text("true"))
     owner_subject_id: Mapped[str]
     owner_subject_type: Mapped[str]
@@ -129,15 +139,20 @@ class DaoProject(Base):
 
 
 class Delegation(Base):
+    """A delegator's delegate: its general one (`proposal_type` NULL) or the one for proposals of
+    one type (SPEC 5.6). NULLS NOT DISTINCT: one general delegation per delegator, too."""
+
     __tablename__ = "delegations"
     __table_args__ = (
-        UniqueConstraint("dao_id", "delegator_id"),
+        UniqueConstraint("dao_id", "delegator_id", "proposal_type", postgresql_nulls_not_distinct=True),
         CheckConstraint("delegator_id <> delegate_id", name="no_self_delegation"),
+        CheckConstraint(in_list("proposal_type", PROPOSAL_TYPES), name="proposal_type"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     dao_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("daos.id", ondelete="CASCADE"))
     delegator_id: Mapped[str]
+    proposal_type: Mapped[str | None]
     delegate_id: Mapped[str]
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[UpdatedAt]

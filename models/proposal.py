@@ -11,7 +11,9 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, UniqueConstraint, tex
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from governance.vocabulary import GOVERNANCE_MODELS, PROPOSAL_STATUSES, PROPOSAL_TYPES, VOTE_CHOICES
+from governance.vocabulary import (
+    BALLOT_SECRECY, GOVERNANCE_MODELS, PROPOSAL_STATUSES, PROPOSAL_TYPES, VOTE_CHOICES, VOTING_TYPES,
+)
 from models.base import Base, CreatedAt, UpdatedAt, in_list
 from models.dao import Dao
 
@@ -28,6 +30,10 @@ class Proposal(Base):
             name="governance_model_override",
         ),
         CheckConstraint(in_list("effective_model", GOVERNANCE_MODELS), name="effective_model"),
+        CheckConstraint(in_list("voting_type", VOTING_TYPES), name="voting_type"),
+        CheckConstraint(in_list("effective_voting_type", VOTING_TYPES), name="effective_voting_type"),
+        CheckConstraint(in_list("ballot_secrecy", BALLOT_SECRECY), name="ballot_secrecy"),
+        CheckConstraint(in_list("effective_ballot_secrecy", BALLOT_SECRECY), name="effective_ballot_secrecy"),
         CheckConstraint(
             "quorum_percent_override >= 0 AND quorum_percent_override <= 100",
             name="quorum_percent_override_range",
@@ -56,11 +62,23 @@ class Proposal(Base):
     governance_model_override: Mapped[str | None]
     quorum_percent_override: Mapped[Decimal | None]
     pass_threshold_override: Mapped[Decimal | None]
-    # Frozen at activation (SPEC 5.1): later DAO changes do not affect this proposal.
+    # SPEC 5.6. Unset on a draft (NULL) means: the DAO's type rule, else the DAO's setting.
+    voting_type: Mapped[str | None]
+    # The labels of a multi-option proposal, in their order (governance.ballots.validate_options).
+    options: Mapped[list[str] | None] = mapped_column(JSONB)
+    ballot_secrecy: Mapped[str | None]
+    # Frozen at activation (SPEC 5.1, 5.6): later DAO changes do not affect this proposal.
     effective_model: Mapped[str | None]
     effective_quorum_percent: Mapped[Decimal | None]
     effective_pass_threshold: Mapped[Decimal | None]
     effective_allow_vote_change: Mapped[bool | None]
+    effective_voting_period_seconds: Mapped[int | None]
+    effective_voting_type: Mapped[str | None]
+    effective_ballot_secrecy: Mapped[str | None]
+    effective_early_pass: Mapped[bool | None]
+    effective_late_quorum_extension_seconds: Mapped[int | None]
+    # Late-quorum protection: the end_at before the one extension (NULL: not extended).
+    deadline_extended_from: Mapped[datetime | None]
     result: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     created_by: Mapped[str]
     created_at: Mapped[CreatedAt]
@@ -105,7 +123,11 @@ class Vote(Base):
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     proposal_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"))
     voter_id: Mapped[str]
-    choice: Mapped[str]
+    # The normalized ballot (governance.ballots.validate_ballot), of any voting type.
+    ballot: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    # The basic choice, or `abstain` for an abstention of any type, else NULL
+    # (governance.ballots.recorded_choice): the basic tally and the votes-by-choice metric.
+    choice: Mapped[str | None]
     raw_power: Mapped[Decimal]
     weight: Mapped[Decimal]
     # When the API accepted the vote; decides whether it counts (SPEC 5.2).

@@ -1,26 +1,43 @@
-"""The processing of votes (SPEC 5.2).
+"""The processing of votes (SPEC 5.2, 5.6).
 
 Votes are processed in batches: the task of one vote job also takes the other vote jobs of the
 same proposal still queued (services.jobs.claim_batch: row locks with SKIP LOCKED), records them
 in the same transaction and finishes them there (services.jobs.finish_batch); their own messages
-then find them finished and do nothing. The tally is never
-computed per vote: it is a SUM over the votes when asked for.
+then find them finished and do nothing. The tally is never computed per vote: it is a SUM over
+the votes when asked for, and a batch computes it only where SPEC 5.6 makes it decide something:
+- late-quorum protection (services.late_quorum): a batch with a vote submitted within the
+  extension before end_at, while the proposal was not extended yet;
+- early pass: after every batch of a proposal frozen with early pass; when its tally passes
+  early, the finalization is sent (`governance.finalize_early`) once this batch committed.
+
+Each ballot is checked against the proposal's frozen voting type and options; while the ballots
+are secret, neither the `vote_cast` event nor the job's result carries the choice or the weight.
 """
 
 from __future__ import annotations
 
+import logging
 import uuid
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.dialects.postgresql import insert
 
 from governance.ballot_policy import Ballot, admit_ballot, ballot_counts, standing_ballots, still_eligible
+from governance.ballots import ballot_of, recorded_choice, validate_ballot
+from governance.early_pass import passes_early
 from governance.errors import DomainError, NotFound
-from governance.power import decimal_text
+from infra.celery import BROKER_ERRORS
+from infra.db import after_commit
 from models import Dao, DaoMember, Job, Proposal, ProposalVoter, Vote
 from services.bans import banned_among
-from services.jobs import claim_batch, finish_batch
+from services.disclosure import votes_hidden
+from services.jobs import claim_batch, finish_batch, send_task
+from services.late_quorum import LateQuorumWatch
 from services.outbox import record_event
+from services.payloads import vote_cast_payload
+from services.tally import current_tally
+
+log = logging.getLogger(__name__)
 
 VOTE_BATCH = 200
 
@@ -48,22 +65,22 @@ def _eligibility(session, proposal: Proposal, jobs: list[Job]) -> dict[str, tupl
     }
 
 
-def _upsert(session, proposal: Proposal, jobs: list[Job], eligible: dict) -> set[str]:
+def _upsert(session, proposal: Proposal, jobs: list[Job], ballots: dict, eligible: dict) -> set[str]:
     """Write the standing vote of each voter of `jobs` in one statement; the voters whose vote
     was written. The database guards the ballot policy against a vote already stored: with vote
     change allowed an existing vote submitted later is kept; without it any existing vote is."""
     rows = [{
-        "id": uuid.uuid4(), "proposal_id": proposal.id, "voter_id": job.actor,
-        "choice": job.request["choice"], "raw_power": eligible[job.actor][0],
-        "weight": eligible[job.actor][1], "submitted_at": job.submitted_at,
+        "id": uuid.uuid4(), "proposal_id": proposal.id, "voter_id": job.actor, "ballot": ballots[job.id],
+        "choice": recorded_choice(proposal.effective_voting_type, ballots[job.id]),
+        "raw_power": eligible[job.actor][0], "weight": eligible[job.actor][1], "submitted_at": job.submitted_at,
     } for job in jobs]
     stmt = insert(Vote).values(rows)
     keys = [Vote.proposal_id, Vote.voter_id]
     if proposal.effective_allow_vote_change:
         stmt = stmt.on_conflict_do_update(
             index_elements=keys,
-            set_={"choice": stmt.excluded.choice, "submitted_at": stmt.excluded.submitted_at,
-                  "updated_at": func.now()},
+            set_={"ballot": stmt.excluded.ballot, "choice": stmt.excluded.choice,
+                  "submitted_at": stmt.excluded.submitted_at, "updated_at": func.now()},
             where=Vote.submitted_at <= stmt.excluded.submitted_at,
         )
     else:
@@ -77,27 +94,29 @@ def record_votes(session, proposal: Proposal, dao: Dao, jobs: list[Job]) -> dict
 
     Which ballot of a voter stands is governance.ballots' policy: with vote change allowed the
     one submitted last is written and the others are `superseded`; without it the one submitted
-    first is, the others fail `already_voted`, as does a vote of a voter who had voted before."""
+    first is, the others fail `already_voted`, as does a vote of a voter who had voted before.
+    A ballot that does not fit the proposal's voting type and options fails `validation_error`."""
+    watch = LateQuorumWatch(session, proposal, dao, jobs)
     eligible = _eligibility(session, proposal, jobs)
     change = bool(proposal.effective_allow_vote_change)
+    hidden = votes_hidden(proposal)
     outcomes: dict = {}
-    admitted: list[Job] = []
+    ballots: dict = {}
     for job in jobs:
         try:
             admit_ballot(proposal.status, job.submitted_at, proposal.start_at, proposal.end_at,
                          job.actor in eligible and eligible[job.actor][2])
+            ballots[job.id] = validate_ballot(
+                proposal.effective_voting_type, proposal.options or (), ballot_of(job.request))
         except DomainError as error:
             outcomes[job.id] = error
-            continue
-        admitted.append(job)
+    admitted = [job for job in jobs if job.id in ballots]
     standing = standing_ballots((Ballot(job.id, job.actor, job.submitted_at) for job in admitted), change)
     chosen = [job for job in admitted if standing[job.actor] == job.id]
-    written = _upsert(session, proposal, chosen, eligible) if chosen else set()
+    watch.before(chosen)
+    written = _upsert(session, proposal, chosen, ballots, eligible) if chosen else set()
     for job in admitted:
-        data = {
-            "proposal_id": str(proposal.id), "proposal_slug": proposal.slug, "voter": job.actor,
-            "choice": job.request["choice"], "weight": decimal_text(eligible[job.actor][1]),
-        }
+        data = vote_cast_payload(proposal, job.actor, ballots[job.id], eligible[job.actor][1], hidden=hidden)
         try:
             counts = ballot_counts(standing[job.actor] == job.id, job.actor in written, change)
         except DomainError as error:
@@ -106,7 +125,28 @@ def record_votes(session, proposal: Proposal, dao: Dao, jobs: list[Job]) -> dict
         if counts:
             record_event(session, "vote_cast", actor=job.actor, dao=dao, data=data)
         outcomes[job.id] = {**data, "superseded": not counts}
+    if written:
+        _after_batch(session, proposal, watch, [job for job in chosen if job.actor in written])
     return outcomes
+
+
+def _after_batch(session, proposal: Proposal, watch: LateQuorumWatch, written: list[Job]) -> None:
+    """What a written batch may decide (SPEC 5.6): the late-quorum extension, and early pass,
+    from one tally computed only when either needs it."""
+    if not (watch.watching or proposal.effective_early_pass):
+        return
+    result = current_tally(session, proposal)
+    watch.after(result.quorum_reached, max(job.submitted_at for job in written))
+    if proposal.effective_early_pass and passes_early(result):
+        proposal_id = str(proposal.id)
+        after_commit(session, lambda: _send_early_finalization(proposal_id))
+
+
+def _send_early_finalization(proposal_id: str) -> None:
+    try:
+        send_task("governance.finalize_early", args=[proposal_id])
+    except BROKER_ERRORS as error:  # the next batch sends it again; end_at finalizes it anyway
+        log.warning("early pass of proposal %s not sent (broker unavailable: %s)", proposal_id, error)
 
 
 def process_vote_job(session, job: Job) -> dict:

@@ -7,8 +7,10 @@ from decimal import Decimal
 
 from sqlalchemy.exc import IntegrityError
 
+from governance.early_pass import dao_refusals
 from governance.entitlements import DEFAULT_ROLES
 from governance.errors import Conflict, ValidationFailed
+from governance.settings import validate_type_rules
 from services.outbox import record_event
 from services.payloads import dao_payload
 from models import Dao, DaoMember, DaoRole
@@ -23,6 +25,10 @@ CREATE_DEFAULTS = {
     "pass_threshold_percent": Decimal(50),
     "allow_vote_change": True,
     "is_public": False,
+    "type_rules": {},
+    "late_quorum_extension_seconds": 0,
+    "early_pass": False,
+    "ballot_secrecy": "public",
 }
 UPDATABLE_FIELDS = frozenset(CREATE_DEFAULTS) | {"name"}
 _DECIMAL_FIELDS = ("quorum_percent", "pass_threshold_percent")
@@ -37,7 +43,18 @@ def _checked(changes: dict, allowed: frozenset) -> dict:
     if unknown:
         raise ValidationFailed("unknown DAO fields", errors={key: ["unknown or immutable field"] for key in unknown})
     # Proposal execution passes decimals as strings; compare and store them as Decimal.
-    return {k: Decimal(str(v)) if k in _DECIMAL_FIELDS else v for k, v in changes.items()}
+    values = {k: Decimal(str(v)) if k in _DECIMAL_FIELDS else v for k, v in changes.items()}
+    if "type_rules" in values:
+        values["type_rules"] = validate_type_rules(values["type_rules"])
+    return values
+
+
+def _check_early_pass(dao: Dao) -> None:
+    """Early pass only where SPEC 5.6 allows it, for the DAO and each of its type rules."""
+    if dao.early_pass:
+        reasons = dao_refusals(dao.allow_vote_change, dao.governance_model, dao.type_rules)
+        if reasons:
+            raise ValidationFailed("early pass is not allowed with these settings", errors={"early_pass": reasons})
 
 
 def create_dao(session, *, owner_id: str, owner_type: str, fields: dict) -> Dao:
@@ -45,6 +62,7 @@ def create_dao(session, *, owner_id: str, owner_type: str, fields: dict) -> Dao:
     and the `dao_created` event. A slug already used (by any DAO, active or not): SlugTaken."""
     values = {**CREATE_DEFAULTS, **_checked(fields, UPDATABLE_FIELDS | {"slug"})}
     dao = Dao(**values, owner_subject_id=owner_id, owner_subject_type=owner_type)
+    _check_early_pass(dao)
     try:
         with session.begin_nested():
             session.add(dao)
@@ -72,6 +90,7 @@ def update_dao(session, dao: Dao, changes: dict, *, actor: str) -> Dao:
         return dao
     for key, value in changed.items():
         setattr(dao, key, value)
+    _check_early_pass(dao)
     session.flush()
     shown = dao_payload(dao)
     record_event(

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from governance.actions import check_roles_defined, validate_actions
+from governance.ballots import proposal_options
 from governance.errors import Conflict, InvalidState, NotFound, ValidationFailed
 from governance.lifecycle import check_draft_window
 from governance.slugs import slugify, unique_slug
@@ -21,6 +22,7 @@ from services.payloads import proposal_ref
 EDITABLE_FIELDS = (
     "title", "description", "proposal_type", "action_payload", "start_at", "end_at",
     "governance_model_override", "quorum_percent_override", "pass_threshold_override",
+    "voting_type", "options", "ballot_secrecy",
 )
 _SLUG_ATTEMPTS = 5
 
@@ -82,6 +84,7 @@ def create_proposal(session, dao: Dao, *, author: str, fields: dict) -> Proposal
     slug already used) and its `proposal_created` event."""
     values = {key: fields[key] for key in EDITABLE_FIELDS if key in fields}
     values["action_payload"] = normalized_payload(session, dao.id, values.get("action_payload"))
+    values["options"] = proposal_options(values.get("voting_type"), values.get("options"))
     check_draft_window(values.get("start_at"), values.get("end_at"), db_now(session))
     proposal = Proposal(dao_id=dao.id, created_by=author, status="draft", **values)
     _insert_with_slug(session, proposal, fields.get("slug"))
@@ -98,6 +101,10 @@ def update_draft(session, proposal: Proposal, changes: dict) -> Proposal:
         raise InvalidState(f"only a draft can be edited; this proposal is {proposal.status}")
     if "action_payload" in changes:
         changes = {**changes, "action_payload": normalized_payload(session, proposal.dao_id, changes["action_payload"])}
+    if "voting_type" in changes or "options" in changes:
+        options = proposal_options(changes.get("voting_type", proposal.voting_type),
+                                   changes.get("options", proposal.options))
+        changes = {**changes, "options": options}
     check_draft_window(
         changes.get("start_at", proposal.start_at), changes.get("end_at", proposal.end_at), db_now(session)
     )

@@ -56,7 +56,8 @@ JOB_QUEUES = {
     "cancel_proposal": "lifecycle",
     "execute_proposal": "lifecycle",
 }
-# The other tasks: the NATS bridge, the reward of a vote, and the sweeps beat sends.
+# The other tasks: the NATS bridge, the reward of a vote, the sweeps beat sends, and the early
+# pass a vote batch sends (services.ballots).
 OTHER_QUEUES = {
     "publish_events": "events",
     "reward_vote": "ledger",
@@ -64,6 +65,7 @@ OTHER_QUEUES = {
     "requeue_stale_jobs": "lifecycle",
     "activate_due": "lifecycle",
     "finalize_due": "lifecycle",
+    "finalize_early": "lifecycle",
 }
 JOB_KINDS = tuple(JOB_QUEUES)
 FINISHED = ("succeeded", "failed")

@@ -12,11 +12,14 @@ is written with.
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 
 from sqlalchemy import bindparam, exists, func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from governance.settings import effective_settings
+from governance.ballots import proposal_options
+from governance.early_pass import early_pass_refusals, passes_early
+from governance.settings import EffectiveSettings, effective_settings
 from governance.errors import NotFound
 from governance.lifecycle import activation_window, already_done, ensure_allowed, transition
 from infra.db import db_now
@@ -43,21 +46,34 @@ def _summary(proposal: Proposal, changed: bool, **extra) -> dict:
     return proposal_ref(proposal, status=proposal.status, changed=changed, **extra)
 
 
+_DAO_SETTINGS = (
+    "governance_model", "quorum_percent", "pass_threshold_percent", "voting_period_seconds", "allow_vote_change",
+    "ballot_secrecy",
+)
+
+
+def frozen_settings(dao: Dao, proposal: Proposal) -> EffectiveSettings:
+    """The settings activation freezes on `proposal` (SPEC 5.6: its override, else the DAO's type
+    rule for its type, else the DAO's setting). Raises ValidationFailed when the effective voting
+    type and the proposal's options do not go together (a multi-option type without options, or
+    basic with options): such a draft cannot be activated."""
+    frozen = effective_settings(
+        {name: getattr(dao, name) for name in _DAO_SETTINGS}, dao.type_rules, proposal.proposal_type,
+        {"governance_model": proposal.governance_model_override, "quorum_percent": proposal.quorum_percent_override,
+         "pass_threshold_percent": proposal.pass_threshold_override, "voting_type": proposal.voting_type,
+         "ballot_secrecy": proposal.ballot_secrecy},
+    )
+    proposal_options(frozen.voting_type, proposal.options)
+    return frozen
+
+
 def activate(session, proposal: Proposal, *, actor: str, now=None, **_) -> dict:
     """draft -> active: fix the window, freeze the effective settings, take the snapshot; not in
     a deactivated DAO (InvalidState: an activation queued before the deactivation)."""
     dao = session.get(Dao, proposal.dao_id)
     require_active(dao)
     now = now or db_now(session)
-    frozen = effective_settings(
-        {name: getattr(dao, name) for name in (
-            "governance_model", "quorum_percent", "pass_threshold_percent", "voting_period_seconds",
-            "allow_vote_change",
-        )},
-        None, proposal.proposal_type,
-        {"governance_model": proposal.governance_model_override, "quorum_percent": proposal.quorum_percent_override,
-         "pass_threshold_percent": proposal.pass_threshold_override},
-    )
+    frozen = frozen_settings(dao, proposal)
     proposal.start_at, proposal.end_at = activation_window(
         now, proposal.start_at, proposal.end_at, frozen.voting_period_seconds
     )
@@ -65,20 +81,36 @@ def activate(session, proposal: Proposal, *, actor: str, now=None, **_) -> dict:
     proposal.effective_quorum_percent = frozen.quorum_percent
     proposal.effective_pass_threshold = frozen.pass_threshold_percent
     proposal.effective_allow_vote_change = frozen.allow_vote_change
+    proposal.effective_voting_period_seconds = frozen.voting_period_seconds
+    proposal.effective_voting_type = frozen.voting_type
+    proposal.effective_ballot_secrecy = frozen.ballot_secrecy
+    # Early pass applies where the DAO turned it on and the frozen settings allow it.
+    proposal.effective_early_pass = dao.early_pass and not early_pass_refusals(
+        frozen.allow_vote_change, frozen.governance_model, frozen.voting_type)
+    proposal.effective_late_quorum_extension_seconds = dao.late_quorum_extension_seconds
     eligible = take_snapshot(session, proposal, dao)
     proposal.status, proposal.activated_at = transition(proposal.status, "activate"), now
     _changed(session, proposal, dao, "draft", actor)
     return _summary(proposal, True, eligible_voters=eligible)
 
 
-def finalize(session, proposals: list[Proposal], *, actor: str) -> list[Proposal]:
+def finalize(session, proposals: list[Proposal], *, actor: str, early: bool = False) -> list[Proposal]:
     """active -> passed | rejected | expired for the locked `proposals` that no vote job submitted
-    before their end_at still waits for; returns those finalized."""
+    before their end_at still waits for; returns those finalized. `early`: finalize only those
+    whose live tally passes early (SPEC 5.6), `passed` with `result.early = true`.
+
+    A secret proposal's ballots are revealed with it: `ballots_revealed` follows its
+    `proposal_finalized`."""
     waiting = waiting_for_votes(session, proposals)
     ready = [p for p in proposals if p.id not in waiting]
     if not ready:
         return []
     results = tallies(session, ready)
+    if early:
+        ready = [p for p in ready if passes_early(results[p.id])]
+        results = {p.id: replace(results[p.id], early=True) for p in ready}
+        if not ready:
+            return []
     daos = {d.id: d for d in session.scalars(select(Dao).where(Dao.id.in_({p.dao_id for p in ready})))}
     now = db_now(session)
     rows = []
@@ -92,6 +124,9 @@ def finalize(session, proposals: list[Proposal], *, actor: str) -> list[Proposal
             set_committed_value(proposal, key, value)
         _changed(session, proposal, dao, "active", actor)
         record_event(session, "proposal_finalized", actor=actor, dao=dao, data=proposal_ref(proposal, tally=result))
+        if proposal.effective_ballot_secrecy == "secret_until_close":
+            record_event(session, "ballots_revealed", actor=actor, dao=dao,
+                         data=proposal_ref(proposal, voters=result["voters"]))
         if status == "passed" and proposal.action_payload.get("auto_execute") is True:
             # Once per proposal (an idempotency key), in a transaction of its own after this one.
             record(
@@ -105,6 +140,19 @@ def finalize(session, proposals: list[Proposal], *, actor: str) -> list[Proposal
         rows,
     )
     return ready
+
+
+def finalize_if_early(session, proposal_id, *, actor: str) -> bool:
+    """Finalize the proposal at once if it is active under early pass, no vote job waits, and
+    its live tally passes early (SPEC 5.6); True if it did. Sent after a vote batch whose
+    tally passed early (services.ballots): a repeat, or a proposal finalized meanwhile, is a
+    no-op; while vote jobs wait, the batch that processes them sends it again."""
+    proposal = session.scalar(
+        select(Proposal).where(Proposal.id == uuid.UUID(str(proposal_id))).with_for_update()
+    )
+    if proposal is None or proposal.status != "active" or not proposal.effective_early_pass:
+        return False
+    return bool(finalize(session, [proposal], actor=actor, early=True))
 
 
 def close(session, proposal: Proposal, *, actor: str, **_) -> dict:

@@ -5,6 +5,7 @@ Decimals are 8-place strings and times ISO 8601 UTC with Z, as everywhere (SPEC 
 from __future__ import annotations
 
 from governance.power import decimal_text
+from governance.secrecy import redact_vote_cast
 from infra.clock import utc_text
 from models import Dao, DaoMember, DaoProject, Proposal
 
@@ -24,6 +25,10 @@ def dao_payload(dao: Dao) -> dict:
         "pass_threshold_percent": decimal_text(dao.pass_threshold_percent),
         "allow_vote_change": dao.allow_vote_change,
         "is_public": dao.is_public,
+        "type_rules": dao.type_rules,
+        "late_quorum_extension_seconds": dao.late_quorum_extension_seconds,
+        "early_pass": dao.early_pass,
+        "ballot_secrecy": dao.ballot_secrecy,
         "is_active": dao.is_active,
         "owner_subject_id": dao.owner_subject_id,
         "created_at": utc_text(dao.created_at),
@@ -52,3 +57,20 @@ def project_link_payload(link: DaoProject) -> dict:
 def proposal_ref(proposal: Proposal, **extra) -> dict:
     """The proposal an event or a job result is about, with `extra` fields."""
     return {"proposal_id": str(proposal.id), "proposal_slug": proposal.slug, **extra}
+
+
+def vote_cast_payload(proposal: Proposal, voter: str, ballot: dict, weight, *, hidden: bool) -> dict:
+    """`vote_cast.data` (SPEC 6, 5.6): the proposal, the voter, the ballot's fields (`choice`, or
+    `choices` / `ranking`) and the voter's own weight; while its ballots are secret
+    (governance.secrecy.ballots_hidden) the proposal and the voter only."""
+    data = proposal_ref(proposal, voter=voter, **ballot, weight=decimal_text(weight))
+    return redact_vote_cast(data) if hidden else data
+
+
+def deadline_extended_payload(proposal: Proposal, previous_end_at, submitted_at, extension_seconds: int) -> dict:
+    """`proposal_deadline_extended.data` (SPEC 5.6): the end_at before and after the extension,
+    and the submission time of the vote batch that first reached quorum."""
+    return proposal_ref(
+        proposal, previous_end_at=utc_text(previous_end_at), end_at=utc_text(proposal.end_at),
+        submitted_at=utc_text(submitted_at), extension_seconds=extension_seconds,
+    )

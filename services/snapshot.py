@@ -3,9 +3,10 @@ activation."""
 
 from __future__ import annotations
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 
+from governance.delegation import effective_delegates
 from governance.power import model_weight
 from models import Dao, DaoMember, Delegation, Proposal, ProposalVoter
 from services.bans import banned_among
@@ -15,22 +16,24 @@ from services.entitlements import members_entitlements
 def take_snapshot(session, proposal: Proposal, dao: Dao) -> int:
     """Record in proposal_voters every member active now and holding `can_vote` (through any of
     its roles, not banned), with its voting power, its model weight under the proposal's frozen
-    model and its delegate. Returns the number of eligible members."""
+    model and its effective delegate for the proposal's type (SPEC 5.6: its delegation for that
+    type, else its general one). Returns the number of eligible members."""
     active = (DaoMember.dao_id == dao.id) & (DaoMember.status == "active")
     active_ids = select(DaoMember.subject_id).where(active)
     banned = banned_among(session, active_ids)
     members = session.execute(
         select(
-            DaoMember.subject_id, DaoMember.subject_type, DaoMember.role, DaoMember.status,
-            DaoMember.voting_power, Delegation.delegate_id,
-        )
-        .outerjoin(
-            Delegation,
-            and_(Delegation.dao_id == dao.id, Delegation.delegator_id == DaoMember.subject_id),
+            DaoMember.subject_id, DaoMember.subject_type, DaoMember.role, DaoMember.status, DaoMember.voting_power,
         )
         .where(active)
         .order_by(DaoMember.subject_id, DaoMember.subject_type)
     ).all()
+    delegates = effective_delegates(session.execute(
+        select(Delegation.delegator_id, Delegation.proposal_type, Delegation.delegate_id).where(
+            Delegation.dao_id == dao.id,
+            Delegation.proposal_type.is_(None) | (Delegation.proposal_type == proposal.proposal_type),
+        )
+    ).all(), proposal.proposal_type)
     rows, seen = [], set()
     for member, held in zip(members, members_entitlements(session, dao, members, banned, active_ids)):
         if "can_vote" not in held or member.subject_id in seen:
@@ -39,7 +42,7 @@ def take_snapshot(session, proposal: Proposal, dao: Dao) -> int:
         rows.append({
             "proposal_id": proposal.id, "subject_id": member.subject_id, "subject_type": member.subject_type,
             "power": member.voting_power, "weight": model_weight(proposal.effective_model, member.voting_power),
-            "delegate_id": member.delegate_id,
+            "delegate_id": delegates.get(member.subject_id),
         })
     if rows:
         session.execute(insert(ProposalVoter), rows)

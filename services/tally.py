@@ -1,10 +1,14 @@
-"""The tally of proposals from the database (SPEC 5.3), and what finalization waits for (5.2).
+"""The tally of proposals from the database (SPEC 5.3, 5.6), and what finalization waits for (5.2).
 
-For simple, weighted and quadratic proposals the sums are computed by Postgres (votes carry the
-weight frozen in the snapshot), so no vote is ever held in Python; governance.tally.decide turns
-the sums into the result. Delegated proposals need the delegation graph: the snapshot and the
-ballots are loaded and resolved by governance.tally.tally. Comparing models (`?model=`) also
-recomputes from the rows.
+For simple, weighted and quadratic proposals of the basic, single_choice and approval types the
+sums are computed by Postgres (votes carry the weight frozen in the snapshot), so no vote is ever
+held in Python: the weight and count per recorded choice (basic choices, abstentions) and the
+weight per option (a single_choice ballot's choice, each option an approval ballot approves);
+governance.tally.decide and governance.scores.decide_options turn the sums into the result.
+Delegated proposals need the delegation graph and ranked_choice ones the rankings, round by
+round: the snapshot and the ballots are loaded and counted by governance.tally.tally. Comparing
+models (`?model=`) also recomputes from the rows. tests/voting/test_tally_agreement.py proves
+the SQL and the pure tally agree.
 """
 
 from __future__ import annotations
@@ -13,10 +17,12 @@ import uuid
 from collections.abc import Iterable
 from decimal import Decimal
 
-from sqlalchemy import Text, cast, exists, func, select
+from sqlalchemy import Text, cast, exists, func, select, true
 
+from governance.power import exact_sum
+from governance.scores import decide_options
 from governance.tally import SnapshotVoter, TallyResult, decide, tally
-from governance.vocabulary import UNFINISHED_JOB_STATUSES
+from governance.vocabulary import ABSTAIN, UNFINISHED_JOB_STATUSES, VOTE_CHOICES
 from models import Job, Proposal, ProposalVoter, Vote
 
 VOTE_JOB_KIND = "cast_vote"
@@ -62,16 +68,42 @@ def _frozen(proposal: Proposal) -> tuple[str, Decimal, Decimal]:
     )
 
 
+def _summed_in_sql(proposal: Proposal) -> bool:
+    return proposal.effective_model != "delegated" and proposal.effective_voting_type != "ranked_choice"
+
+
+def _option_sums(session, proposals: list[Proposal]) -> dict[uuid.UUID, dict[str, Decimal]]:
+    """proposal -> option -> the summed weight of the non-abstaining ballots naming it (a
+    single_choice ballot's choice, every option an approval ballot approves), in one statement."""
+    sums: dict[uuid.UUID, dict[str, Decimal]] = {p.id: {} for p in proposals}
+    if not sums:
+        return sums
+    named = func.jsonb_array_elements_text(
+        func.coalesce(Vote.ballot["choices"], func.jsonb_build_array(Vote.ballot["choice"]))
+    ).table_valued("value").lateral("named")
+    option = named.c.value
+    for proposal_id, label, weight in session.execute(
+        select(Vote.proposal_id, option, func.sum(Vote.weight))
+        .select_from(Vote)
+        .join(named, true())
+        .where(Vote.proposal_id.in_(list(sums)), Vote.choice.is_(None))
+        .group_by(Vote.proposal_id, option)
+    ):
+        sums[proposal_id][label] = weight
+    return sums
+
+
 def _summed(session, proposals: list[Proposal]) -> dict[uuid.UUID, TallyResult]:
-    """One GROUP BY over the votes and one SUM over the snapshots, for many proposals at once."""
+    """One GROUP BY over the votes by recorded choice, one over the options named, and one SUM
+    over the snapshots, for many proposals at once."""
     ids = [p.id for p in proposals]
-    cast: dict[uuid.UUID, dict[str, tuple[Decimal, int]]] = {i: {} for i in ids}
+    by_choice: dict[uuid.UUID, dict[str | None, tuple[Decimal, int]]] = {i: {} for i in ids}
     for proposal_id, choice, weight, count in session.execute(
         select(Vote.proposal_id, Vote.choice, func.sum(Vote.weight), func.count())
         .where(Vote.proposal_id.in_(ids))
         .group_by(Vote.proposal_id, Vote.choice)
     ):
-        cast[proposal_id][choice] = (weight, count)
+        by_choice[proposal_id][choice] = (weight, count)
     totals = dict(
         session.execute(
             select(ProposalVoter.proposal_id, func.sum(ProposalVoter.weight))
@@ -79,15 +111,22 @@ def _summed(session, proposals: list[Proposal]) -> dict[uuid.UUID, TallyResult]:
             .group_by(ProposalVoter.proposal_id)
         ).all()
     )
+    options = _option_sums(session, [p for p in proposals if p.effective_voting_type != "basic"])
     results = {}
     for proposal in proposals:
-        sums = cast[proposal.id]
-        figure = {c: sums.get(c, (Decimal(0), 0)) for c in ("yes", "no", "abstain")}
-        results[proposal.id] = decide(
-            *_frozen(proposal),
-            total_weight=totals.get(proposal.id) or Decimal(0),
-            yes=figure["yes"][0], no=figure["no"][0], abstain=figure["abstain"][0],
-            voters=sum(count for _, count in figure.values()),
+        sums = by_choice[proposal.id]
+        total_weight = totals.get(proposal.id) or Decimal(0)
+        voters = sum(count for _, count in sums.values())
+        if proposal.effective_voting_type == "basic":
+            figure = {c: sums.get(c, (Decimal(0), 0))[0] for c in VOTE_CHOICES}
+            results[proposal.id] = decide(*_frozen(proposal), total_weight=total_weight, voters=voters, **figure)
+            continue
+        named = options[proposal.id]
+        results[proposal.id] = decide_options(
+            *_frozen(proposal), total_weight=total_weight, cast=exact_sum(w for w, _ in sums.values()),
+            abstain=sums.get(ABSTAIN, (Decimal(0), 0))[0], voters=voters,
+            voting_type=proposal.effective_voting_type,
+            scores={option: named.get(option, Decimal(0)) for option in proposal.options},
         )
     return results
 
@@ -103,27 +142,27 @@ def _from_rows(session, proposal: Proposal, model: str) -> TallyResult:
     ]
     ballots = dict(
         session.execute(
-            select(Vote.voter_id, Vote.choice).where(Vote.proposal_id == proposal.id)
+            select(Vote.voter_id, Vote.ballot).where(Vote.proposal_id == proposal.id)
         ).all()
     )
     _, quorum, threshold = _frozen(proposal)
-    return tally(model, quorum, threshold, voters, ballots)
+    return tally(model, quorum, threshold, voters, ballots, proposal.effective_voting_type, proposal.options or ())
 
 
 def tallies(session, proposals: list[Proposal]) -> dict[uuid.UUID, TallyResult]:
-    """The current tally of each activated proposal under its frozen model, quorum and threshold."""
-    summed = [p for p in proposals if p.effective_model != "delegated"]
+    """The current tally of each activated proposal under its frozen settings: model, quorum,
+    threshold, voting type and options."""
+    summed = [p for p in proposals if _summed_in_sql(p)]
     results = _summed(session, summed) if summed else {}
     for proposal in proposals:
-        if proposal.effective_model == "delegated":
-            results[proposal.id] = _from_rows(session, proposal, "delegated")
+        if not _summed_in_sql(proposal):
+            results[proposal.id] = _from_rows(session, proposal, proposal.effective_model)
     return results
 
 
 def current_tally(session, proposal: Proposal, model: str | None = None) -> TallyResult:
     """The tally of one activated proposal now, optionally under another `model` for comparison
-    (same snapshot, same ballots, same quorum and threshold)."""
+    (same snapshot, same ballots, same quorum, threshold, voting type and options)."""
     if model is None or model == proposal.effective_model:
         return tallies(session, [proposal])[proposal.id]
     return _from_rows(session, proposal, model)
-

@@ -6,7 +6,8 @@ fails the job with `invalid_state`, a failing execution action fails it with the
 and leaves the proposal `passed`.
 """
 
-from services.lifecycle import run_transition
+from infra.celery import celery_app
+from services.lifecycle import SCHEDULER, finalize_if_early, run_transition
 from tasks.jobs import job_task
 
 
@@ -28,3 +29,9 @@ def cancel_proposal(session, job) -> dict:
 @job_task("execute_proposal")
 def execute_proposal(session, job) -> dict:
     return run_transition(session, job.target_id, "execute", actor=job.actor, job_id=job.id)
+
+
+@celery_app.task(name="governance.finalize_early", transaction=True)
+def finalize_early(session, proposal_id: str) -> bool:
+    """Early pass (SPEC 5.6): sent by a vote batch whose tally passed early; idempotent."""
+    return finalize_if_early(session, proposal_id, actor=SCHEDULER)

@@ -45,7 +45,9 @@ def make_role(dao: Dao, code: str, entitlements: dict, name: str | None = None) 
         return roles.create_role(session, session.get(Dao, dao.id), code=code, entitlements=entitlements, name=name)
 
 
-def delegate(dao: Dao, delegator_id: str, delegate_id: str) -> Delegation:
+def delegate(dao: Dao, delegator_id: str, delegate_id: str, proposal_type: str | None = None) -> Delegation:
+    """The delegator's general delegate, or its delegate for proposals of `proposal_type`."""
     with transaction() as session:
         live = session.get(Dao, dao.id)
-        return delegations.set_delegate(session, live, delegator_id, delegate_id, actor=delegator_id)
+        return delegations.set_delegate(session, live, delegator_id, delegate_id, actor=delegator_id,
+                                        proposal_type=proposal_type)

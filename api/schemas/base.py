@@ -17,14 +17,25 @@ class _EveryFieldPresent(SchemaMeta):
     def __new__(mcs, name, bases, attrs):
         klass = super().__new__(mcs, name, bases, attrs)
         for declared in klass._declared_fields.values():
-            declared.required = True  # read by the document only: answers are dumped, never loaded
+            # read by the document only: answers are dumped, never loaded
+            declared.required = not getattr(declared, "sometimes_absent", False)
         return klass
 
 
 class AnswerSchema(Schema, metaclass=_EveryFieldPresent):
     """The base of every answer schema: each field is in every answer (`required` in the OpenAPI
-    document), null only where the field says `allow_none`. The value dumped must carry every
-    field (an attribute of the row, or a key of the dict)."""
+    document), null only where the field says `allow_none`, absent only where it is marked
+    `sometimes(...)`. The value dumped must carry every other field (an attribute of the row,
+    or a key of the dict)."""
+
+
+def sometimes(field, absent_when: str):
+    """Mark a field of an answer schema as absent from some answers (a dict dumped without that
+    key): not `required` in the document, whose description says when it is absent."""
+    described = field.metadata.get("description")
+    field.metadata["description"] = f"{described}; absent {absent_when}" if described else f"absent {absent_when}"
+    field.sometimes_absent = True
+    return field
 
 
 class Extended:

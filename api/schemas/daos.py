@@ -3,13 +3,15 @@
 from marshmallow import ValidationError, fields, validate
 
 from api.pagination import PageQuerySchema
-from api.schemas.base import AnswerSchema, StrictSchema, WholeMatch
+from api.schemas.base import AnswerSchema, JsonSize, StrictSchema, WholeMatch
 from api.schemas.fields import Amount, UtcDateTime
 from api.schemas.pages import page_of
 from api.schemas.treasury import TreasuryItemSchema
 from governance.projects import PROJECT_ID_PATTERN
+from governance.settings import TYPE_RULE_SETTINGS
 from governance.slugs import MAX_LENGTH, MIN_LENGTH, SLUG_PATTERN
-from governance.vocabulary import DAO_TYPES, GOVERNANCE_MODELS
+from governance.validation import VOTING_PERIOD_SECONDS
+from governance.vocabulary import BALLOT_SECRECY, DAO_TYPES, GOVERNANCE_MODELS, PROPOSAL_TYPES, VOTING_TYPES
 
 # governance.slugs: 3-64 characters of a-z and 0-9 with single hyphens between them.
 SLUG = [validate.Length(MIN_LENGTH, MAX_LENGTH, error=f"{MIN_LENGTH}-{MAX_LENGTH} characters"),
@@ -24,6 +26,31 @@ def not_blank(value: str) -> None:
 
 
 NAME = [validate.Length(1, 200), not_blank]
+# One year, the longest voting period: a longer extension would outlast any vote.
+MAX_EXTENSION_SECONDS = VOTING_PERIOD_SECONDS[1]
+
+_PERCENT_TEXT = {"type": "string", "format": "decimal", "pattern": r"^[0-9]+(\.[0-9]+)?$",
+                 "description": "0-100, at most 8 decimal places"}
+_TYPE_RULE_VALUES = {
+    "quorum_percent": _PERCENT_TEXT,
+    "pass_threshold_percent": _PERCENT_TEXT,
+    "voting_period_seconds": {"type": "integer", "minimum": VOTING_PERIOD_SECONDS[0],
+                              "maximum": VOTING_PERIOD_SECONDS[1]},
+    "governance_model": {"type": "string", "enum": list(GOVERNANCE_MODELS)},
+    "voting_type": {"type": "string", "enum": list(VOTING_TYPES)},
+}
+assert set(_TYPE_RULE_VALUES) == set(TYPE_RULE_SETTINGS)
+# The document of `type_rules` (checked by governance.settings.validate_type_rules, whose errors
+# name the field as `type_rules.<type>.<setting>`).
+TYPE_RULES_DOCUMENT = {
+    "description": "SPEC 5.6: settings per proposal type; for a proposal of that type each one wins over the "
+                   "DAO's setting, and the proposal's own override over it",
+    "additionalProperties": False,
+    "properties": {
+        proposal_type: {"type": "object", "additionalProperties": False, "properties": _TYPE_RULE_VALUES}
+        for proposal_type in PROPOSAL_TYPES
+    },
+}
 
 
 class DaoSettingsSchema(StrictSchema):
@@ -39,6 +66,18 @@ class DaoSettingsSchema(StrictSchema):
     allow_vote_change = fields.Boolean()
     is_public = fields.Boolean()
     microdao_id = fields.String(allow_none=True, validate=validate.Length(1, 200))
+    type_rules = fields.Dict(validate=JsonSize(16_384), metadata=TYPE_RULES_DOCUMENT)
+    late_quorum_extension_seconds = fields.Integer(
+        strict=True, validate=validate.Range(0, MAX_EXTENSION_SECONDS),
+        metadata={"description": "SPEC 5.6: when quorum is first reached by a vote submitted less than this "
+                                 "before end_at, end_at moves to that vote's time plus this (once); 0 = off"})
+    early_pass = fields.Boolean(metadata={
+        "description": "SPEC 5.6: finalize a basic proposal `passed` as soon as the outcome is certain; only with "
+                       "allow_vote_change false and the simple, weighted or quadratic model (the DAO's and "
+                       "every type rule's)"})
+    ballot_secrecy = fields.String(validate=validate.OneOf(BALLOT_SECRECY), metadata={
+        "description": "SPEC 5.6: `secret_until_close` hides every choice and per-choice figure from everyone "
+                       "until the proposal is finalized (secrecy by access: the server knows the ballots)"})
 
 
 class DaoCreateSchema(DaoSettingsSchema):
@@ -69,6 +108,10 @@ class DaoSchema(AnswerSchema):
     pass_threshold_percent = Amount()
     allow_vote_change = fields.Boolean()
     is_public = fields.Boolean()
+    type_rules = fields.Dict(metadata=TYPE_RULES_DOCUMENT)
+    late_quorum_extension_seconds = fields.Integer()
+    early_pass = fields.Boolean()
+    ballot_secrecy = fields.String(validate=validate.OneOf(BALLOT_SECRECY))
     is_active = fields.Boolean()
     owner_subject_id = fields.String()
     created_at = UtcDateTime()

@@ -10,7 +10,7 @@ from api.schemas.daos import SUBJECT_ID
 from api.schemas.fields import Amount, UtcDateTime
 from api.schemas.pages import page_of
 from api.schemas.roles import ROLE_CODE
-from governance.vocabulary import MEMBER_STATUSES, SUBJECT_TYPES
+from governance.vocabulary import MEMBER_STATUSES, PROPOSAL_TYPES, SUBJECT_TYPES
 
 POWER = validate.Range(min=0)
 
@@ -45,12 +45,26 @@ class MemberListQuerySchema(PageQuerySchema):
     role = fields.String(validate=ROLE_CODE)
 
 
+DELEGATION_TYPE = {
+    "description": "SPEC 5.6: the proposal type this delegation is for; absent or null: the general delegation, "
+                   "which counts for every type the member holds no delegation of its own for"
+}
+
+
 class DelegationSetSchema(StrictSchema):
     delegate_id = fields.String(required=True, validate=SUBJECT_ID)
+    proposal_type = fields.String(allow_none=True, load_default=None, validate=validate.OneOf(PROPOSAL_TYPES),
+                                  metadata=DELEGATION_TYPE)
+
+
+class DelegationClearQuerySchema(StrictSchema):
+    proposal_type = fields.String(load_default=None, validate=validate.OneOf(PROPOSAL_TYPES),
+                                  metadata=DELEGATION_TYPE)
 
 
 class DelegationSchema(AnswerSchema):
     delegator_id = fields.String()
+    proposal_type = fields.String(allow_none=True, validate=validate.OneOf(PROPOSAL_TYPES), metadata=DELEGATION_TYPE)
     delegate_id = fields.String()
     created_at = UtcDateTime()
     updated_at = UtcDateTime()
@@ -59,6 +73,8 @@ class DelegationSchema(AnswerSchema):
 class DelegationListQuerySchema(PageQuerySchema):
     delegator_id = fields.String(validate=SUBJECT_ID)
     delegate_id = fields.String(validate=SUBJECT_ID)
+    proposal_type = fields.String(validate=validate.OneOf(PROPOSAL_TYPES),
+                                  metadata={"description": "the delegations for this proposal type only"})
 
 
 MemberPageSchema = page_of(MemberSchema, "MemberPage")

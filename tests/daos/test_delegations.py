@@ -3,7 +3,7 @@
 import pytest
 
 from tests.conftest import auth, unique
-from tests.daos.common import events_of, problem, walk
+from tests.daos.common import BAD_CREDENTIALS, events_of, problem, walk
 from tests.factories import add_member, delegate, make_dao
 
 
@@ -37,9 +37,9 @@ def test_a_member_sets_changes_and_clears_its_delegate(client, dao):
     assert client.get(f"/api/v1/daos/{dao.slug}/delegations", headers=auth(me)).get_json()["items"] == []
     data = [e.payload["data"] for e in events_of(dao.id, "delegation_changed")]
     assert data == [
-        {"delegator_id": me, "delegate_id": first, "previous_delegate_id": None},
-        {"delegator_id": me, "delegate_id": second, "previous_delegate_id": first},
-        {"delegator_id": me, "delegate_id": None, "previous_delegate_id": second},
+        {"delegator_id": me, "proposal_type": None, "delegate_id": first, "previous_delegate_id": None},
+        {"delegator_id": me, "proposal_type": None, "delegate_id": second, "previous_delegate_id": first},
+        {"delegator_id": me, "proposal_type": None, "delegate_id": None, "previous_delegate_id": second},
     ]
     assert all(e.actor == me for e in events_of(dao.id, "delegation_changed"))
 
@@ -96,3 +96,58 @@ def test_list_paginates_and_filters(client, dao):
     problem(client.get(f"{base}?limit=-1", headers=auth(target)), 422)
     problem(client.get(base, headers=auth(unique("user:x"))), 403)
     problem(client.get(f"/api/v1/daos/{unique('none')}/delegations", headers=auth(target)), 404)
+
+
+# --- per proposal type (SPEC 5.6) -------------------------------------------------------------------
+
+def test_a_member_holds_a_general_delegation_and_one_per_proposal_type(client, dao):
+    me, general, treasurer, steward = (unique(f"user:{n}") for n in ("me", "g", "t", "s"))
+    for subject in (me, general, treasurer, steward):
+        add_member(dao, subject)
+    assert put(client, dao, me, general).get_json()["proposal_type"] is None
+    typed = client.put(mine(dao), json={"delegate_id": treasurer, "proposal_type": "treasury"}, headers=auth(me))
+    assert typed.status_code == 200, typed.get_json()
+    assert (typed.get_json()["proposal_type"], typed.get_json()["delegate_id"]) == ("treasury", treasurer)
+    again = client.put(mine(dao), json={"delegate_id": steward, "proposal_type": "treasury"}, headers=auth(me))
+    assert again.get_json()["delegate_id"] == steward  # replaces the treasury one, not the general one
+    base = f"/api/v1/daos/{dao.slug}/delegations"
+    listed = walk(client, f"{base}?delegator_id={me}", me, limit=1)
+    assert sorted((d["proposal_type"] or "", d["delegate_id"]) for d in listed) == [("", general), ("treasury", steward)]
+    only = client.get(f"{base}?proposal_type=treasury", headers=auth(me)).get_json()["items"]
+    assert [(d["delegator_id"], d["delegate_id"]) for d in only] == [(me, steward)]
+
+    assert client.delete(mine(dao) + "?proposal_type=treasury", headers=auth(me)).status_code == 204
+    assert [d["proposal_type"] for d in walk(client, f"{base}?delegator_id={me}", me, limit=5)] == [None]
+    assert client.delete(mine(dao) + "?proposal_type=membership", headers=auth(me)).status_code == 204  # none: no-op
+    assert client.delete(mine(dao), headers=auth(me)).status_code == 204
+    assert walk(client, f"{base}?delegator_id={me}", me, limit=5) == []
+    data = [e.payload["data"] for e in events_of(dao.id, "delegation_changed")]
+    assert [(d["proposal_type"], d["delegate_id"], d["previous_delegate_id"]) for d in data] == [
+        (None, general, None), ("treasury", treasurer, None), ("treasury", steward, treasurer),
+        ("treasury", None, steward), (None, None, general),
+    ]
+
+
+@pytest.mark.parametrize("proposal_type", ["bylaws", "", 3, ["treasury"]])
+def test_an_unknown_proposal_type_is_refused_with_422(client, dao, proposal_type):
+    me = unique("user:me")
+    add_member(dao, me)
+    body = {"delegate_id": dao.owner_subject_id, "proposal_type": proposal_type}
+    assert "proposal_type" in problem(client.put(mine(dao), json=body, headers=auth(me)), 422)["errors"]
+    if isinstance(proposal_type, str):
+        query = f"?proposal_type={proposal_type}"
+        assert "proposal_type" in problem(client.delete(mine(dao) + query, headers=auth(me)), 422)["errors"]
+        base = f"/api/v1/daos/{dao.slug}/delegations"
+        assert "proposal_type" in problem(client.get(base + query, headers=auth(me)), 422)["errors"]
+
+
+def test_a_delegation_per_type_needs_can_vote_and_a_valid_token(client, dao):
+    observer = unique("user:obs")
+    add_member(dao, observer, role="observer")
+    body = {"delegate_id": dao.owner_subject_id, "proposal_type": "treasury"}
+    problem(client.put(mine(dao), json=body, headers=auth(observer)), 403, "forbidden")
+    problem(client.delete(mine(dao) + "?proposal_type=treasury", headers=auth(unique("user:x"))), 403)
+    for headers in BAD_CREDENTIALS.values():
+        problem(client.put(mine(dao), json=body, headers=headers), 401)
+        problem(client.delete(mine(dao) + "?proposal_type=treasury", headers=headers), 401)
+    assert events_of(dao.id, "delegation_changed") == []

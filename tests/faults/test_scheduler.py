@@ -1,5 +1,5 @@
 """Scheduler faults (issue 6): two beat processes at once, and a rush of votes just before a
-deadline while the worker is paused."""
+deadline while the worker is paused, for a basic and for a ranked_choice proposal (issue 12)."""
 
 import time
 from datetime import datetime, timedelta, timezone
@@ -8,10 +8,10 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from models import Event, Proposal
+from models import Event, Proposal, Vote
 from tests.faults.checks import (
     CHOICES, assert_outbox_delivered_once, assert_rewarded_once, assert_votes_counted, submit_all,
-    vote_requests,
+    vote_requests, votes_path,
 )
 from tests.faults.harness import wait_until
 
@@ -61,15 +61,38 @@ def test_two_beats_finalize_each_proposal_once_with_one_event_per_transition(fau
     assert all(b.log().count("Sending due task finalize-due-proposals") >= 5 for b in s.beats)
 
 
-def test_a_thousand_votes_before_the_deadline_with_the_worker_paused_all_count(fault_stack):
+RANKINGS = (["x", "y"], ["y", "x"], ["z", "y"])
+BASIC = ({}, lambda i: {"choice": CHOICES[i % 3]})
+# x > y, y > x, z > y in turn: round one x 334, y 333, z 333 (no majority of 1000; the tie for
+# lowest goes against z, the later option); z's ballots move to y, which wins with 666.
+RANKED = ({"voting_type": "ranked_choice", "options": ["x", "y", "z"]}, lambda i: {"ranking": RANKINGS[i % 3]})
+
+
+def assert_basic_result(result):
+    assert [Decimal(result[c]) for c in CHOICES] == [334, 333, 333]
+
+
+def assert_ranked_result(result):
+    assert result["options"] == {"x": "334.00000000", "y": "333.00000000", "z": "333.00000000"}
+    assert [r["eliminated"] for r in result["rounds"]] == ["z", None]
+    assert (result["winner"], result["rounds"][-1]["scores"]) == ("y", {"x": "334.00000000", "y": "666.00000000"})
+
+
+@pytest.mark.parametrize("case, check", [(BASIC, assert_basic_result), (RANKED, assert_ranked_result)],
+                         ids=["basic", "ranked_choice"])
+def test_a_thousand_votes_before_the_deadline_with_the_worker_paused_all_count(fault_stack, case, check):
     s = fault_stack
-    end_at = datetime.now(timezone.utc) + timedelta(seconds=22)
-    slug, owner, voters, proposal = s.voting(1000, {"quorum_percent": "10"}, end_at=iso(end_at))
-    choices = {voter: CHOICES[i % 3] for i, voter in enumerate(voters)}
+    fields, ballot_of = case
+    slug, owner = s.make_dao(quorum_percent="10")
+    voters = s.add_members(slug, 1000)
+    end_at = datetime.now(timezone.utc) + timedelta(seconds=22)  # 22 s for the votes, setup aside
+    proposal = s.active_proposal(slug, owner, end_at=iso(end_at), **fields)
+    ballots = {voter: ballot_of(i) for i, voter in enumerate(voters)}
 
     s.pause_workers(True)
     started = time.monotonic()
-    accepted = submit_all(s, vote_requests(slug, proposal["slug"], voters, choices), threads=32)
+    requests_ = [(votes_path(slug, proposal["slug"]), voter, ballots[voter]) for voter in voters]
+    accepted = submit_all(s, requests_, threads=32)
     print(f"1000 votes accepted in {time.monotonic() - started:.1f}s")
     assert datetime.now(timezone.utc) < end_at, "the votes must all be accepted before the deadline"
     wait_until(lambda: datetime.now(timezone.utc) > end_at + timedelta(seconds=2), 40, "the deadline")
@@ -80,9 +103,11 @@ def test_a_thousand_votes_before_the_deadline_with_the_worker_paused_all_count(f
                                 "the proposal to be finalized")
     jobs = s.wait_jobs_finished(accepted, timeout=30)
     assert set(jobs.values()) == {"succeeded"}
-    assert_votes_counted(s, slug, proposal, choices)
+    if not fields:
+        assert_votes_counted(s, slug, proposal, {voter: ballot["choice"] for voter, ballot in ballots.items()})
+    assert dict(s.all(select(Vote.voter_id, Vote.ballot).where(Vote.proposal_id == proposal["id"]))) == ballots
     assert result["voters"] == 1000
-    assert [Decimal(result[c]) for c in CHOICES] == [334, 333, 333]
+    check(result)
     assert status == "passed"
     events = select(func.count()).select_from(Event).where(
         Event.dao_id == s.dao_id(slug), Event.type == "proposal_finalized")

@@ -190,3 +190,42 @@ def test_the_permission_answer_members_and_an_empty_account_match_the_document(c
     account = conforms(client.get("/api/v1/timebank/balance", headers=auth(unique("user:new"))),
                        "/api/v1/timebank/balance")
     assert account["balance"] == "0.00000000"
+
+
+def test_the_answers_of_every_voting_type_and_of_a_secret_ballot_match_the_document(client, worker, conforms):
+    dao = make_dao(governance_model="weighted", type_rules={"treasury": {"voting_type": "ranked_choice"}})
+    owner, member = dao.owner_subject_id, unique("user:m")
+    add_member(dao, member, voting_power=Decimal("2.5"))
+    assert conforms(client.get(f"/api/v1/daos/{dao.slug}", headers=auth(owner)),
+                    "/api/v1/daos/{slug}")["dao"]["type_rules"] == {"treasury": {"voting_type": "ranked_choice"}}
+    ranked = create(client, dao, owner, proposal_type="treasury", options=["a", "b", "c"])["slug"]
+    secret = create(client, dao, owner, voting_type="approval", options=["a", "b"],
+                    ballot_secrecy="secret_until_close")["slug"]
+    for pslug in (ranked, secret):
+        act(client, dao, pslug, "activate", owner)
+    vote_on = lambda pslug, subject, ballot: client.post(  # noqa: E731
+        url(dao, pslug, "/votes"), json=ballot, headers=auth(subject, **WAIT))
+    assert conforms(vote_on(ranked, member, {"ranking": ["b", "a"]}), JOB_PATHS["/votes"], "POST", status=200)
+    vote_on(ranked, owner, {"ranking": ["c"]})
+    vote_on(secret, member, {"choices": ["b"]})
+
+    live = conforms(client.get(url(dao, ranked, "/tally"), headers=auth(owner)), f"{PROPOSAL}/tally", status=200)
+    assert (live["winner"], len(live["rounds"]), "yes" in live) == ("b", 1, False)
+    compared = client.get(url(dao, ranked, "/tally?model=simple"), headers=auth(owner))
+    assert len(conforms(compared, f"{PROPOSAL}/tally", status=200)["rounds"]) == 3  # a, then c (the later) go
+    hidden = conforms(client.get(url(dao, secret, "/tally"), headers=auth(owner)), f"{PROPOSAL}/tally", status=200)
+    assert set(hidden) == {"voters", "participation", "quorum_reached"}
+    assert set(conforms(client.get(url(dao, secret), headers=auth(owner)), PROPOSAL, status=200)["tally"]) == set(hidden)
+    votes = conforms(client.get(url(dao, secret, "/votes"), headers=auth(owner)), f"{PROPOSAL}/votes", status=200)
+    assert set(votes["items"][0]) == {"proposal_id", "voter_id", "submitted_at"}
+    conforms(client.get(url(dao, secret, "/votes?choice=abstain"), headers=auth(owner)), f"{PROPOSAL}/votes",
+             status=409)
+    for pslug in (ranked, secret):
+        act(client, dao, pslug, "close", owner)
+        stored = conforms(client.get(url(dao, pslug), headers=auth(owner)), PROPOSAL, status=200)
+        assert stored["result"]["early"] is False and stored["result"]["winner"] == "b"
+    shown = conforms(client.get(url(dao, secret, "/votes"), headers=auth(owner)), f"{PROPOSAL}/votes", status=200)
+    assert shown["items"][0]["ballot"] == {"choices": ["b"]}
+    delegations = f"/api/v1/daos/{dao.slug}/delegations"
+    put = client.put(f"{delegations}/me", json={"delegate_id": owner, "proposal_type": "treasury"}, headers=auth(member))
+    assert conforms(put, f"{delegations.replace(dao.slug, '{slug}')}/me", "PUT", status=200)["proposal_type"] == "treasury"

@@ -99,8 +99,8 @@ def test_dao_member_proposal_vote_and_finalization_figures(client, owned_dao):
                             finalized_at=now - timedelta(seconds=10))
         session.add(proposal)
         session.flush()
-        session.add(Vote(proposal_id=proposal.id, voter_id=owner, choice="abstain", raw_power=1, weight=1,
-                         submitted_at=now - timedelta(minutes=1)))
+        session.add(Vote(proposal_id=proposal.id, voter_id=owner, choice="abstain", ballot={"choice": "abstain"},
+                         raw_power=1, weight=1, submitted_at=now - timedelta(minutes=1)))
     after = scrape(client)
 
     assert value(after, "governance_proposals", status="passed") == value(before, "governance_proposals", status="passed") + 1

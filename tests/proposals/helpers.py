@@ -62,8 +62,13 @@ def act(client, dao, pslug: str, action: str, subject: str, *, expect: str = "su
 
 
 def vote(client, dao, pslug: str, subject: str, choice: str, *, wait: bool = True) -> dict:
+    return cast(client, dao, pslug, subject, {"choice": choice}, wait=wait)
+
+
+def cast(client, dao, pslug: str, subject: str, ballot: dict, *, wait: bool = True) -> dict:
+    """POST a ballot of any voting type (SPEC 5.6); its job, finished unless `wait` is false."""
     headers = auth(subject, **WAIT) if wait else auth(subject)
-    response = client.post(url(dao, pslug, "/votes"), json={"choice": choice}, headers=headers)
+    response = client.post(url(dao, pslug, "/votes"), json=ballot, headers=headers)
     assert response.status_code in (200, 202), response.get_json()
     return finished(client, response.get_json(), subject) if wait else response.get_json()
 

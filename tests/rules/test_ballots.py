@@ -2,7 +2,9 @@
 
 import pytest
 
-from governance.ballots import preferences, validate_ballot, validate_options
+from governance.ballots import (
+    ballot_of, preferences, proposal_options, recorded_choice, validate_ballot, validate_options,
+)
 from governance.errors import ValidationFailed
 from governance.vocabulary import BALLOT_SECRECY, VOTING_TYPES
 
@@ -165,3 +167,35 @@ def test_preferences_of_normalized_ballots():
     assert preferences({"choice": "yes"}) == ("yes",)
     assert preferences({"choices": ["red", "blue"]}) == ("red", "blue")
     assert preferences({"ranking": ["blue", "red"]}) == ("blue", "red")
+
+
+# --- a proposal's voting type and options, and what a vote row records ---------------------------
+
+def test_a_multi_option_type_needs_options_and_basic_takes_none():
+    assert proposal_options("approval", OPTIONS) == OPTIONS
+    assert proposal_options("basic", None) is None
+    for voting_type in ("single_choice", "approval", "ranked_choice"):
+        assert refused(proposal_options, voting_type, None) == {"options": [f"a {voting_type} proposal needs options"]}
+    assert refused(proposal_options, "basic", OPTIONS) == {"options": ["a basic proposal has no options"]}
+
+
+def test_an_unset_type_takes_options_or_none_checked_when_given():
+    assert proposal_options(None, None) is None
+    assert proposal_options(None, OPTIONS) == OPTIONS
+    assert "options.1" in refused(proposal_options, None, ["a", "a"])
+    with pytest.raises(ValueError):
+        proposal_options("plurality", OPTIONS)
+
+
+def test_the_recorded_choice_is_the_basic_choice_or_abstain_else_none():
+    assert [recorded_choice("basic", {"choice": c}) for c in ("yes", "no", "abstain")] == ["yes", "no", "abstain"]
+    assert recorded_choice("single_choice", {"choice": "yes"}) is None  # an option named "yes" is no basic yes
+    assert recorded_choice("approval", {"choices": ["red"]}) is None
+    assert recorded_choice("ranked_choice", {"ranking": ["red"]}) is None
+    for voting_type in VOTING_TYPES:
+        assert recorded_choice(voting_type, {"choice": "abstain"}) == "abstain"
+
+
+def test_the_ballot_of_a_request_keeps_the_ballot_fields_only():
+    assert ballot_of({"choice": "yes", "dao_slug": "d", "proposal_slug": "p"}) == {"choice": "yes"}
+    assert ballot_of({"ranking": ["a"], "choices": ["b"]}) == {"ranking": ["a"], "choices": ["b"]}

@@ -5,7 +5,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from governance.early_pass import early_pass_refusals, passes_early
+from governance.early_pass import dao_refusals, early_pass_refusals, passes_early
 from governance.tally import decide, tally, SnapshotVoter
 
 
@@ -16,6 +16,19 @@ def test_allowed_only_without_vote_change_under_simple_weighted_or_quadratic_for
     assert len(early_pass_refusals(False, "delegated", "basic")) == 1
     assert len(early_pass_refusals(False, "weighted", "ranked_choice")) == 1
     assert len(early_pass_refusals(True, "delegated", "approval")) == 3
+
+
+def test_a_dao_may_turn_it_on_only_if_its_settings_and_every_type_rule_allow_it():
+    assert dao_refusals(False, "weighted", None) == []
+    assert dao_refusals(False, "weighted", {"treasury": {"quorum_percent": "30.00000000"}}) == []
+    assert dao_refusals(False, "delegated", {"treasury": {"governance_model": "simple"}}) == [
+        "needs the governance model to be one of: simple, weighted, quadratic"]
+    assert dao_refusals(True, "simple", {"general": {"voting_type": "approval"}}) == [
+        "needs allow_vote_change false: a changed vote could undo the outcome",
+        "type_rules.general: needs the basic voting type",
+    ]
+    assert dao_refusals(False, "simple", {"membership": {"governance_model": "delegated"}}) == [
+        "type_rules.membership: needs the governance model to be one of: simple, weighted, quadratic"]
 
 
 def live(yes, no, abstain, w="10", q="20", t="50"):

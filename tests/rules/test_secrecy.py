@@ -17,11 +17,13 @@ BALLOTS = {
 }
 
 
-def test_hidden_only_while_a_secret_proposal_is_active():
-    assert ballots_hidden("secret_until_close", "active")
-    for status in ("passed", "rejected", "expired", "executed", "canceled", "draft"):
-        assert not ballots_hidden("secret_until_close", status)
-    assert not ballots_hidden("public", "active")
+def test_hidden_until_a_secret_proposal_is_finalized_and_for_ever_once_canceled():
+    for status in ("active", "canceled", "draft"):
+        assert ballots_hidden("secret_until_close", status), status
+    for status in ("passed", "rejected", "expired", "executed"):
+        assert not ballots_hidden("secret_until_close", status), status
+    for status in ("active", "canceled", "passed"):
+        assert not ballots_hidden("public", status)
     with pytest.raises(ValueError):
         ballots_hidden("sealed", "active")
 

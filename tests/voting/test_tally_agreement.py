@@ -1,7 +1,7 @@
 """The SQL tally and the pure tally agree (issue 10, STYLE "Where a rule appears in SQL"): for
-random snapshots and ballots, `services.tally` over rows in the real Postgres gives, figure by
-figure, what `governance.tally.tally` (the definition, SPEC 5.3) gives over the same values,
-under each of the four models.
+random snapshots and ballots of every voting type, `services.tally` over rows in the real
+Postgres gives, figure by figure, what `governance.tally.tally` (the definition, SPEC 5.3, 5.6)
+gives over the same values, under each of the four models.
 
 Each example writes one proposal per model, as activation and the vote tasks leave them: the
 snapshot rows with the power, the model weight (`model_weight`) and the delegate frozen at
@@ -23,27 +23,35 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import insert
 
+from governance.ballots import recorded_choice, validate_ballot
 from governance.power import model_weight
-from governance.vocabulary import GOVERNANCE_MODELS as MODELS
+from governance.vocabulary import GOVERNANCE_MODELS as MODELS, VOTING_TYPES
 from governance.tally import tally
 from infra.db import session_factory
 from models import Proposal, ProposalVoter, Vote
 from services.tally import current_tally, tallies
 from tests.conftest import unique
 from tests.factories import make_dao
-from tests.rules.test_tally_properties import elections
+from tests.rules.test_tally_properties import elections as basic_elections
+from tests.rules.test_voting_types_properties import elections as option_elections
 
 PERCENTS = st.decimals(min_value=0, max_value=100, places=2)
 
 
 @st.composite
 def recorded_elections(draw):
-    """(snapshot voters, ballots, quorum percent, pass threshold percent), the snapshots and
-    ballots of the rules' own property tests, keeping the ballots a vote row can hold: those of
-    snapshot members."""
-    voters, ballots = draw(elections())
+    """(voting type, options, snapshot voters, ballots, quorum percent, pass threshold percent),
+    the snapshots and ballots of the rules' own property tests, keeping the ballots a vote row
+    can hold: those of snapshot members, normalized as the API stores them."""
+    voting_type = draw(st.sampled_from(VOTING_TYPES))
+    if voting_type == "basic":
+        options, (voters, ballots) = (), draw(basic_elections())
+        ballots = {subject: {"choice": choice} for subject, choice in ballots.items()}
+    else:
+        _, options, voters, ballots = draw(option_elections(voting_types=(voting_type,)))
     members = {v.subject_id for v in voters}
-    return voters, {s: c for s, c in ballots.items() if s in members}, draw(PERCENTS), draw(PERCENTS)
+    ballots = {s: validate_ballot(voting_type, options, b) for s, b in ballots.items() if s in members}
+    return voting_type, options, voters, ballots, draw(PERCENTS), draw(PERCENTS)
 
 
 @pytest.fixture(scope="module")
@@ -61,14 +69,15 @@ def rolled_back():
             session.rollback()
 
 
-def write_proposals(session, dao_id, voters, ballots, quorum, threshold) -> dict[str, Proposal]:
+def write_proposals(session, dao_id, voting_type, options, voters, ballots, quorum, threshold) -> dict[str, Proposal]:
     """One active proposal per model over the same snapshot and ballots: model -> proposal."""
     now = datetime.now(timezone.utc)
     proposals = session.scalars(insert(Proposal).returning(Proposal), [{
         "dao_id": dao_id, "slug": unique(model), "title": model, "created_by": "user:author", "status": "active",
         "start_at": now, "end_at": now + timedelta(hours=1), "activated_at": now, "effective_model": model,
         "effective_quorum_percent": quorum, "effective_pass_threshold": threshold,
-        "effective_allow_vote_change": True,
+        "effective_allow_vote_change": True, "effective_voting_type": voting_type,
+        "options": list(options) or None, "effective_ballot_secrecy": "public",
     } for model in MODELS]).all()
     by_model = {p.effective_model: p for p in proposals}
     snapshot, votes = [], []
@@ -80,9 +89,10 @@ def write_proposals(session, dao_id, voters, ballots, quorum, threshold) -> dict
         } for v in voters]
         powers = {v.subject_id: v.power for v in voters}
         votes += [{
-            "proposal_id": proposal.id, "voter_id": voter, "choice": choice, "raw_power": powers[voter],
+            "proposal_id": proposal.id, "voter_id": voter, "ballot": ballot,
+            "choice": recorded_choice(voting_type, ballot), "raw_power": powers[voter],
             "weight": weights[voter], "submitted_at": now,
-        } for voter, choice in ballots.items()]
+        } for voter, ballot in ballots.items()]
     if snapshot:
         session.execute(insert(ProposalVoter), snapshot)
     if votes:
@@ -95,17 +105,18 @@ def figures(result) -> dict:
     return {**asdict(result), "json": result.to_json()}
 
 
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(election=recorded_elections())
-def test_the_sql_tally_and_the_pure_tally_agree_under_every_model(dao_id, election):
-    voters, ballots, quorum, threshold = election
+def test_the_sql_tally_and_the_pure_tally_agree_for_every_voting_type_under_every_model(dao_id, election):
+    voting_type, options, voters, ballots, quorum, threshold = election
     with rolled_back() as session:
-        by_model = write_proposals(session, dao_id, voters, ballots, quorum, threshold)
+        by_model = write_proposals(session, dao_id, voting_type, options, voters, ballots, quorum, threshold)
         summed = tallies(session, list(by_model.values()))
         for model, proposal in by_model.items():
-            expected = tally(model, quorum, threshold, voters, ballots)
-            assert figures(summed[proposal.id]) == figures(expected), model
+            expected = tally(model, quorum, threshold, voters, ballots, voting_type, options)
+            assert figures(summed[proposal.id]) == figures(expected), (voting_type, model)
             for other in MODELS:
                 if other != model:
                     compared = current_tally(session, proposal, other)
-                    assert figures(compared) == figures(tally(other, quorum, threshold, voters, ballots)), other
+                    pure = tally(other, quorum, threshold, voters, ballots, voting_type, options)
+                    assert figures(compared) == figures(pure), (voting_type, other)

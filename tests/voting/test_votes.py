@@ -164,9 +164,9 @@ def test_votes_outside_the_window_or_an_active_proposal_are_409(client, worker):
 @pytest.mark.parametrize("body, field", [
     ({}, "choice"), ({"choice": "maybe"}, "choice"), ({"choice": "yes", "weight": 5}, "weight"),
 ])
-def test_cast_refuses_bad_input_with_422(client, body, field):
+def test_cast_refuses_bad_input_with_422(client, worker, body, field):
     dao = make_dao()
-    pslug = create(client, dao, dao.owner_subject_id)["slug"]
+    pslug = active_proposal(client, dao)["slug"]
     response = client.post(votes_url(dao, pslug), json=body, headers=auth(dao.owner_subject_id))
     assert field in problem(response, 422, "validation_error")["errors"]
 
@@ -208,8 +208,9 @@ def test_list_votes_by_voter_filtered_and_paginated(client, worker):
     assert [(v["voter_id"], v["choice"], v["weight"]) for v in listed] == sorted(
         [(m["a"], "yes", "1.00000000"), (m["b"], "no", "3.00000000")]
     )
-    assert set(listed[0]) == {"proposal_id", "voter_id", "choice", "raw_power", "weight", "submitted_at",
+    assert set(listed[0]) == {"proposal_id", "voter_id", "choice", "ballot", "raw_power", "weight", "submitted_at",
                               "created_at", "updated_at"}
+    assert listed[0]["ballot"] == {"choice": listed[0]["choice"]}
     noes = client.get(votes_url(dao, proposal["slug"]) + "?choice=no", headers=auth(owner)).get_json()["items"]
     assert [v["voter_id"] for v in noes] == [m["b"]]
     mine = client.get(votes_url(dao, proposal["slug"]) + f"?voter_id={m['a']}", headers=auth(owner)).get_json()

@@ -3,14 +3,15 @@ import { html } from "../core/html.js";
 
 const CHOICES = [["yes", "Yes"], ["no", "No"], ["abstain", "Abstain"]];
 
-/** `current`: the caller's counted choice (or null); `cast(body)` sends the ballot. */
-export function BasicBallot({ current, cast, disabled }) {
+/** `ballot`: the caller's counted ballot (or null); `cast(body)` sends the ballot. */
+export function BasicBallot({ ballot, cast, disabled }) {
+  const current = ballot && ballot.choice;
   return html`<div class="ballot" role="group" aria-label="Your vote">
     ${CHOICES.map(([choice, label]) => html`<button type="button" key=${choice} class=${`vote ${choice}`}
       aria-pressed=${current === choice} disabled=${disabled} onClick=${() => cast({ choice })}>${label}</button>`)}
   </div>`;
 }
 
-export function describeBallot(vote) {
-  return vote.choice;
+export function describeBallot(ballot) {
+  return ballot.choice;
 }

@@ -5,7 +5,7 @@ import { html } from "../core/html.js";
 import { useAction } from "../core/actions.js";
 import { usePages } from "../core/resource.js";
 import { ActionStatus } from "../ui/status.js";
-import { ballotFor } from "../ballots/index.js";
+import { ballotFor, describeVote } from "../ballots/index.js";
 
 const VOTE_FAILURES = {
   not_eligible: "You cannot vote on this proposal: only the members who could vote when it was activated can.",
@@ -15,21 +15,22 @@ const VOTE_FAILURES = {
 export function BallotBox({ dao, proposal, path, version, onCounted }) {
   const mine = usePages(`${path}/votes`, { voter_id: dao.me }, 1);
   const [state, run] = useAction();
-  const kind = ballotFor(proposal.voting_type);
+  const votingType = proposal.effective_voting_type || proposal.voting_type;
+  const kind = ballotFor(votingType);
   const vote = mine.items[0] || null;
   useEffect(() => mine.reload(), [version]);
-  if (!kind) return html`<p class="notice">This dashboard cannot show ballots of type ${proposal.voting_type} yet.</p>`;
-  const { Ballot, describe } = kind;
+  if (!kind) return html`<p class="notice">This dashboard cannot show ballots of type ${votingType} yet.</p>`;
+  const { Ballot } = kind;
   const locked = vote && proposal.effective_allow_vote_change === false;
   const busy = state.phase === "sending" || state.phase === "pending";
   const cast = (body) => run(`${path}/votes`, { body, onSuccess: () => { mine.reload(); onCounted(); } });
   return html`<section class="card" aria-labelledby="vote-title">
     <h3 id="vote-title">Your vote</h3>
-    <p>${vote ? html`You voted <strong>${describe(vote)}</strong>.` : "You have not voted."}
+    <p>${vote ? html`You voted <strong>${describeVote(votingType, vote)}</strong>.` : "You have not voted."}
       ${locked ? " This DAO does not allow changing a vote." : vote ? " You may change it until voting ends." : ""}</p>
-    <${Ballot} current=${vote ? vote.choice : null} cast=${cast} disabled=${busy || locked} options=${proposal.options} />
+    <${Ballot} ballot=${vote ? vote.ballot : null} cast=${cast} disabled=${busy || locked} options=${proposal.options || []} />
     <${ActionStatus} state=${state} pending="Counting your vote"
-      done=${(job) => `Your vote (${job.result && job.result.choice}) is counted.`}
+      done=${(job) => (job.result && job.result.choice ? `Your vote (${job.result.choice}) is counted.` : "Your vote is counted.")}
       failed=${(error) => VOTE_FAILURES[error && error.code]} />
   </section>`;
 }

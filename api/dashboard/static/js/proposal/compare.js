@@ -1,4 +1,5 @@
-// The same votes under each governance model, side by side (the tally route's ?model=).
+// The same votes under each governance model, side by side (the tally route's ?model=); the
+// options' scores for the voting types of SPEC 5.6; nothing per choice while the ballots are secret.
 import { html } from "../core/html.js";
 import { amount, percentOf } from "../core/format.js";
 import { useResource } from "../core/resource.js";
@@ -12,12 +13,16 @@ function ModelCard({ path, model, current }) {
   return html`<li class=${`card model${model === current ? " current" : ""}`}>
     <h4>${model}${model === current ? " (this proposal's)" : ""}</h4>
     ${tally.error && html`<p>${tally.error.detail}</p>`}
-    ${t && html`<dl class="facts">
-      <div><dt>Yes</dt><dd>${amount(t.yes)}</dd></div>
-      <div><dt>No</dt><dd>${amount(t.no)}</dd></div>
+    ${t && !("outcome" in t) && html`<p>Secret until the close; participation ${percentOf(t.participation)}.</p>`}
+    ${t && "outcome" in t && html`<dl class="facts">
+      ${t.options ? Object.entries(t.options).map(([option, score]) => html`<div key=${option}><dt>${option}</dt>
+        <dd>${amount(score)}</dd></div>`) : html`
+        <div><dt>Yes</dt><dd>${amount(t.yes)}</dd></div>
+        <div><dt>No</dt><dd>${amount(t.no)}</dd></div>`}
       <div><dt>Abstain</dt><dd>${amount(t.abstain)}</dd></div>
       <div><dt>Participation</dt><dd>${percentOf(t.participation)}</dd></div>
-      <div><dt>Support</dt><dd>${t.support === null ? "–" : percentOf(t.support)}</dd></div>
+      ${t.options ? html`<div><dt>Winner</dt><dd>${t.winner || "none"}</dd></div>`
+        : html`<div><dt>Support</dt><dd>${t.support === null ? "–" : percentOf(t.support)}</dd></div>`}
       <div><dt>Outcome</dt><dd class=${`outcome ${t.outcome}`}>${outcomeWords(t.outcome)}</dd></div>
     </dl>`}
   </li>`;

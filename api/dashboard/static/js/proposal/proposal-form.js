@@ -13,11 +13,16 @@ const LABELS = {
   governance_model_override: "Governance model (override)",
   quorum_percent_override: "Quorum % (override)",
   pass_threshold_override: "Pass threshold % (override)",
+  voting_type: "Voting type",
+  options: "Options",
+  ballot_secrecy: "Ballot secrecy (override)",
 };
 const HINTS = {
   slug: "Made from the title when empty.",
   start_at: "Empty: when it is activated.",
   end_at: "Empty: start plus the DAO's voting period.",
+  voting_type: "Empty: the DAO's rule for this proposal type, else yes / no / abstain.",
+  options: "One per line, 2 to 20, for single choice, approval and ranked choice.",
 };
 const ORDER = ["title", "slug", "description", "proposal_type", "start_at", "end_at"];
 const CUSTOM = { action_payload: (props) => html`<${ActionsEditor} ...${props} />` };

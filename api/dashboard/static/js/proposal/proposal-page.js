@@ -75,6 +75,7 @@ export function ProposalPage({ dao, pslug }) {
       <h3 id="tally-title">${final ? "Result" : "Live tally"}</h3>
       <${TallyView} tally=${proposal.tally} final=${final} />
     </section>
-    <${ModelComparison} path=${path} current=${proposal.tally.model} version=${version} />`}
-    ${proposal.activated_at && html`<${VotesList} key=${`votes-${version}`} path=${path} />`}`;
+    <${ModelComparison} path=${path} current=${proposal.effective_model} version=${version} />`}
+    ${proposal.activated_at && html`<${VotesList} key=${`votes-${version}`} path=${path}
+      votingType=${proposal.effective_voting_type} />`}`;
 }

@@ -1,10 +1,11 @@
-// The votes of a proposal, by voter, paginated by cursor.
+// The votes of a proposal, by voter, paginated by cursor; voter and time only while secret.
 import { html } from "../core/html.js";
+import { describeVote } from "../ballots/index.js";
 import { amount, when } from "../core/format.js";
 import { usePages } from "../core/resource.js";
 import { LoadError } from "../ui/status.js";
 
-export function VotesList({ path }) {
+export function VotesList({ path, votingType }) {
   const votes = usePages(`${path}/votes`, {}, 50);
   if (votes.error) return html`<${LoadError} error=${votes.error} retry=${votes.reload} />`;
   return html`<section aria-labelledby="votes-title">
@@ -14,7 +15,7 @@ export function VotesList({ path }) {
       <table>
         <thead><tr><th scope="col">Voter</th><th scope="col">Choice</th><th scope="col">Weight</th><th scope="col">Submitted</th></tr></thead>
         <tbody>${votes.items.map((v) => html`<tr key=${v.voter_id}>
-          <td>${v.voter_id}</td><td data-label="Choice">${v.choice}</td>
+          <td>${v.voter_id}</td><td data-label="Choice">${describeVote(votingType, v)}</td>
           <td data-label="Weight">${amount(v.weight)}</td><td data-label="Submitted">${when(v.submitted_at)}</td></tr>`)}
         </tbody>
       </table></div>`}
