@@ -8,18 +8,20 @@ from api import errors, health, jobs, metrics, openapi, stream, treasury
 from api import disputes, moderation, timebank
 from api import activity, daos, delegations, members, roles
 from api import proposals, ratelimit, signin, votes
+from api import audit, credentials, exports, keys
 from api.auth import decode_token
 from api.request_log import install_request_log
 from infra.logging import configure_logging
 from api.dashboard import pages as dashboard
 
 MAX_BODY_BYTES = 1024 * 1024
-PUBLIC_PATHS = {"/api/v1/openapi.json"} | signin.PATHS
+PUBLIC_PATHS = {"/api/v1/openapi.json"} | signin.PATHS | keys.PATHS
 
 BLUEPRINTS = [
     health.bp, metrics.bp, openapi.bp, jobs.bp,
     daos.bp, members.bp, roles.bp, delegations.bp, activity.bp, stream.bp,
     treasury.bp, timebank.bp, proposals.bp, votes.bp, disputes.bp, moderation.bp, signin.bp,
+    keys.bp, audit.bp, exports.bp, credentials.bp,
     dashboard.bp,
 ]
 

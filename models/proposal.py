@@ -62,6 +62,8 @@ class Proposal(Base):
     effective_pass_threshold: Mapped[Decimal | None]
     effective_allow_vote_change: Mapped[bool | None]
     result: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    # The signed result receipt built at finalization (issue 13, governance.receipts).
+    receipt: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     created_by: Mapped[str]
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[UpdatedAt]

@@ -21,6 +21,7 @@ from models import Dao, DaoMember, Job, Proposal, ProposalVoter, Vote
 from services.bans import banned_among
 from services.jobs import claim_batch, finish_batch
 from services.outbox import record_event
+from services.receipts import vote_leaf_hash
 
 VOTE_BATCH = 200
 
@@ -105,7 +106,8 @@ def record_votes(session, proposal: Proposal, dao: Dao, jobs: list[Job]) -> dict
             continue
         if counts:
             record_event(session, "vote_cast", actor=job.actor, dao=dao, data=data)
-        outcomes[job.id] = {**data, "superseded": not counts}
+        # The leaf hash goes to the voter's job result only, never into the event.
+        outcomes[job.id] = {**data, "superseded": not counts, "ballot_leaf_hash": vote_leaf_hash(job.actor, job.request)}
     return outcomes
 
 

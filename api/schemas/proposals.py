@@ -7,6 +7,7 @@ from api.schemas.base import AnswerSchema, JsonSize, StrictSchema
 from api.schemas.daos import PERCENT, SLUG, not_blank
 from api.schemas.fields import Amount, UtcDateTime
 from api.schemas.pages import page_of
+from api.schemas.verification import ReceiptSchema
 from governance.vocabulary import GOVERNANCE_MODELS, OUTCOMES, PROPOSAL_STATUSES, PROPOSAL_TYPES, VOTE_CHOICES
 
 TITLE = [validate.Length(1, 300), not_blank]
@@ -76,6 +77,8 @@ class ProposalSchema(AnswerSchema):
     effective_pass_threshold = Amount(allow_none=True)
     effective_allow_vote_change = fields.Boolean(allow_none=True)
     result = fields.Nested(TallySchema, allow_none=True)
+    receipt = fields.Nested(ReceiptSchema, allow_none=True, metadata={
+        "description": "the signed result receipt, from finalization on (GET .../export)"})
     created_by = fields.String()
     created_at = UtcDateTime()
     updated_at = UtcDateTime()
