@@ -8,7 +8,7 @@ ballots are public, a secret ballot's included (finalization reveals it, SPEC 5.
 from flask import Blueprint, g
 
 from api.endpoint import endpoint
-from api.schemas.verification import BallotProofSchema, NoQuerySchema, ProofQuerySchema, ProposalExportSchema
+from api.schemas.verification import BallotProofSchema, ProofQuerySchema, ProposalExportSchema
 from infra.db import transaction
 from services.access import dao_access
 from services.drafts import load_proposal
@@ -20,8 +20,8 @@ TAGS = ["verification"]
 
 @bp.get("/export")
 @endpoint(summary="Everything needed to recompute a finalized proposal's outcome, with its signed receipt",
-          query=NoQuerySchema, responses={200: ProposalExportSchema}, problems=(409,), tags=TAGS)
-def export_proposal(slug: str, pslug: str, query: dict):
+          responses={200: ProposalExportSchema}, problems=(409,), tags=TAGS)
+def export_proposal(slug: str, pslug: str):
     with transaction() as session:
         dao = dao_access(session, slug, g.principal).dao
         return proposal_document(session, load_proposal(session, dao, pslug))

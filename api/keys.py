@@ -5,7 +5,7 @@ so that receipts signed before a rotation still verify (infra.signing)."""
 from flask import Blueprint
 
 from api.endpoint import endpoint
-from api.schemas.verification import KeysSchema, NoQuerySchema
+from api.schemas.verification import KeysSchema
 from infra.signing import published_keys
 
 bp = Blueprint("keys", __name__, url_prefix="/api/v1/keys")
@@ -14,6 +14,6 @@ PATHS = {"/api/v1/keys"}
 
 @bp.get("")
 @endpoint(summary="The service's public keys: current first, then retired (no authentication)",
-          query=NoQuerySchema, responses={200: KeysSchema}, auth=False, tags=["verification"])
-def list_keys(query: dict):
+          responses={200: KeysSchema}, auth=False, tags=["verification"])
+def list_keys():
     return {"items": published_keys()}

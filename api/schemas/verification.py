@@ -29,10 +29,6 @@ class KeysSchema(AnswerSchema):
     items = fields.List(fields.Nested(KeySchema), metadata={"description": "the current key first"})
 
 
-class NoQuerySchema(StrictSchema):
-    """A route that takes no query parameter (an unknown one is refused, 422)."""
-
-
 class ReceiptSchema(AnswerSchema):
     """A signed envelope (verify/FORMATS.md): Ed25519 over the RFC 8785 canonical JSON of body."""
 
