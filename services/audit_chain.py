@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from sqlalchemy import Text, bindparam, exists, func, select, true, update
+from sqlalchemy import BigInteger, Text, Uuid, bindparam, exists, func, select, true, update
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from governance.audit_chain import GENESIS, chain_of, link_event
@@ -76,7 +76,7 @@ def link_pending(session, limit: int = LINK_BATCH) -> int:
         return 0
     chains = [chain_of(row.payload) for row in rows]
     heads = chain_heads(session, chains)
-    links = []
+    links: dict[str, list] = {"id": [], "chain": [], "chain_seq": [], "prev_hash": [], "hash": []}
     for row, chain in zip(rows, chains):
         seq, prev = heads.get(chain, (0, GENESIS))
         try:
@@ -84,16 +84,24 @@ def link_pending(session, limit: int = LINK_BATCH) -> int:
         except ValueError as error:
             raise ValueError(f"event {row.id} cannot be linked into {chain}: {error}") from error
         heads[chain] = (seq + 1, digest)
-        links.append({"b_id": row.id, "b_chain": chain, "b_seq": seq + 1, "b_prev": prev, "b_hash": digest})
-    table = Event.__table__
+        for name, value in zip(links, (row.id, chain, seq + 1, prev, digest)):
+            links[name].append(value)
+    _write_links(session, links)
+    return len(rows)
+
+
+def _write_links(session, links: dict[str, list]) -> None:
+    """One UPDATE ... FROM unnest(...) for the whole batch (an executemany would be a statement
+    per row)."""
+    types = {"id": Uuid(), "chain": Text(), "chain_seq": BigInteger(), "prev_hash": Text(), "hash": Text()}
+    values = func.unnest(*(bindparam(name, column, type_=ARRAY(types[name])) for name, column in links.items()))
+    given = values.table_valued(*links).render_derived()
     session.execute(
-        update(table).where(table.c.id == bindparam("b_id")).values(
-            chain=bindparam("b_chain"), chain_seq=bindparam("b_seq"), prev_hash=bindparam("b_prev"),
-            hash=bindparam("b_hash"),
+        update(Event).where(Event.id == given.c.id).values(
+            chain=given.c.chain, chain_seq=given.c.chain_seq, prev_hash=given.c.prev_hash, hash=given.c.hash,
         ),
-        links,
+        execution_options={"synchronize_session": False},
     )
-    return len(links)
 
 
 def chain_page(chain: str):

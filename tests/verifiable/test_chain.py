@@ -17,7 +17,7 @@ from models import Event
 from services.audit_chain import dao_chain, linked
 from services.outbox import record_event
 from tasks.events import publish_pending
-from tests.conftest import unique
+from tests.conftest import auth, unique
 from tests.factories import add_member, make_dao
 from tests.verifiable.helpers import fetched, link_through
 
@@ -141,3 +141,15 @@ def test_an_audit_export_is_paged_by_seq_and_each_page_verifies_from_its_first_p
     whole = fetched(client, path, dao.owner_subject_id)
     assert whole["events"] == [e for page in pages for e in page["events"]]
     assert whole["next_cursor"] is None
+
+
+def test_a_payload_value_the_chain_cannot_hash_is_refused_where_it_enters(client, stack):
+    """Free-form JSON reaches events only through a proposal's action_payload: an integer beyond
+    RFC 8785's range there would stop the chain, so the API refuses it (a string carries it)."""
+    dao = make_dao()
+    owner = auth(dao.owner_subject_id)
+    path = f"/api/v1/daos/{dao.slug}/proposals"
+    response = client.post(path, json={"title": "Big", "action_payload": {"budget": 2**60}}, headers=owner)
+    assert response.status_code == 422 and "action_payload" in response.get_json()["errors"], response.get_json()
+    response = client.post(path, json={"title": "Big", "action_payload": {"budget": str(2**60)}}, headers=owner)
+    assert response.status_code == 201, response.get_json()
