@@ -4,11 +4,8 @@ the previous hash; linked before publication, and published with its links."""
 
 from __future__ import annotations
 
-import asyncio
-import json
 import uuid
 
-import nats
 from sqlalchemy import select
 
 from governance.audit_chain import GENESIS, PLATFORM_CHAIN, verify_chain
@@ -19,29 +16,13 @@ from services.outbox import record_event
 from tasks.events import publish_pending
 from tests.conftest import auth, unique
 from tests.factories import add_member, make_dao
+from tests.outbox.test_bridge_batches import stored
 from tests.verifiable.helpers import fetched, link_through
 
 
 def chain_rows(chain: str) -> list[Event]:
     with transaction() as session:
         return session.scalars(select(Event).where(Event.chain == chain).order_by(Event.chain_seq)).all()
-
-
-def stream_payloads(nats_url: str, subject: str) -> list[dict]:
-    async def collect():
-        nc = await nats.connect(nats_url)
-        try:
-            sub = await nc.jetstream().subscribe(subject, ordered_consumer=True)
-            found = []
-            try:
-                while True:
-                    found.append(json.loads((await sub.next_msg(timeout=1)).data))
-            except nats.errors.TimeoutError:
-                return found
-        finally:
-            await nc.close()
-
-    return asyncio.run(collect())
 
 
 def test_each_dao_has_its_own_chain_from_genesis_in_event_order(stack):
@@ -87,7 +68,7 @@ def test_the_nats_message_carries_the_links_as_stored(stack):
     link_through(dao.id)
     rows = chain_rows(dao_chain(dao.id))
     publish_pending()
-    published = {p["id"]: p for p in stream_payloads(stack.nats_url, f"dao.{dao.slug}.>")}
+    published = {p["id"]: p for _, p in stored(stack.nats_url, f"dao.{dao.slug}.>")}
     assert [published[str(row.id)] for row in rows] == [linked(row) for row in rows]
     assert all(published[str(row.id)]["hash"] == row.hash for row in rows)
 

@@ -21,6 +21,7 @@ from infra.signing import service_key
 from models import Event, Proposal, Vote
 from tests.proposals.helpers import act, create, dao_with_members, events, url
 from tests.verifiable.helpers import POWERS, cast, fetched, finalized, link_through, verify
+from tests.verify.test_cli import assert_refused, assert_verified
 
 # The voting types the engine takes today: basic, and the others once proposals accept them.
 ENGINE_VOTING_TYPES = VOTING_TYPES if "voting_type" in ProposalCreateSchema().fields else ("basic",)
@@ -33,18 +34,6 @@ def export_of(client, dao, detail) -> dict:
 def audit_of(client, dao) -> dict:
     link_through(dao.id)
     return fetched(client, f"/api/v1/daos/{dao.slug}/audit/export", dao.owner_subject_id)
-
-
-def assert_verified(run, *lines):
-    assert run.returncode == 0, run.stdout + run.stderr
-    for line in lines:
-        assert line in run.stdout, run.stdout
-
-
-def assert_refused(run, what):
-    assert run.returncode == 1, run.stdout + run.stderr
-    failures = [line for line in run.stdout.splitlines() if line.startswith("FAIL")]
-    assert len(failures) == 1 and failures[0].startswith(f"FAIL {what}"), run.stdout
 
 
 @pytest.fixture(scope="module")
