@@ -50,8 +50,8 @@ def chain_heads(session, chains: Iterable[str]) -> dict[str, tuple[int, str]]:
         .limit(1)
         .lateral()
     )
-    rows = session.execute(select(wanted.c.chain, head.c.chain_seq, head.c.hash).join(head, true()))
-    return {chain: (seq, hash_) for chain, seq, hash_ in rows}
+    heads = select(wanted.c.chain, head.c.chain_seq, head.c.hash).join(head, true())
+    return {chain: (seq, hash_) for chain, seq, hash_ in session.execute(heads)}
 
 
 def dao_chain(dao_id) -> str:
