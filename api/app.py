@@ -8,6 +8,7 @@ from api import errors, health, jobs, metrics, openapi, stream, treasury
 from api import disputes, moderation, timebank
 from api import activity, daos, delegations, member_roles, members, roles
 from api import projects, proposals, ratelimit, signin, votes
+from api import audit, credentials, exports, keys
 from api.auth import decode_token
 from api.cors import install_cors
 from api.request_log import install_request_log
@@ -15,12 +16,13 @@ from infra.logging import configure_logging
 from api.dashboard import pages as dashboard
 
 MAX_BODY_BYTES = 1024 * 1024
-PUBLIC_PATHS = {"/api/v1/openapi.json"} | signin.PATHS
+PUBLIC_PATHS = {"/api/v1/openapi.json"} | signin.PATHS | keys.PATHS
 
 BLUEPRINTS = [
     health.bp, metrics.bp, openapi.bp, jobs.bp,
     daos.bp, members.bp, member_roles.bp, roles.bp, delegations.bp, projects.bp, activity.bp, stream.bp,
     treasury.bp, timebank.bp, proposals.bp, votes.bp, disputes.bp, moderation.bp, signin.bp,
+    keys.bp, audit.bp, exports.bp, credentials.bp,
     dashboard.bp,
 ]
 

@@ -9,6 +9,8 @@
 - did:key: "did:key:" + the public multikey; its verification method is "<did>#<multikey>".
 """
 
+from functools import lru_cache
+
 ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _INDEX = {char: value for value, char in enumerate(ALPHABET)}
 ED25519_PUB = b"\xed\x01"
@@ -58,6 +60,7 @@ def _multikey_bytes(text: str, prefix: bytes, what: str) -> bytes:
     return raw[len(prefix):]
 
 
+@lru_cache(maxsize=64)  # a signer derives its own key id at every signature
 def public_multikey(raw_public_key: bytes) -> str:
     """The multikey ("z6Mk...") of a 32-byte Ed25519 public key."""
     return multibase_encode(ED25519_PUB + raw_public_key)

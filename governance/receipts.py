@@ -119,7 +119,8 @@ def build_receipt(
     """The receipt body of a finalized proposal (module docstring), ready to sign.
 
     Raises ValueError for missing settings, a repeated subject or voter, or a malformed chain
-    head; rfc8785's ValueError for values JSON cannot carry.
+    head; a value JSON cannot carry is refused when the body is signed (rfc8785's ValueError from
+    governance.signatures.sign_envelope), which canonicalizes it once.
     """
     snapshot, counted = snapshot_tree(voters), ballots_tree(ballots)
     if chain_head is not None:
@@ -139,7 +140,6 @@ def build_receipt(
         "result": dict(result),
         "chain_head": chain_head,
     }
-    canonical_json(body)  # fail here, not at signing, for a value JSON cannot carry
     return body
 
 

@@ -72,6 +72,6 @@ OTHER_EVENT_TYPES = frozenset(
     {
         "timebank.credited", "timebank.debited", "timebank.transferred", "dispute.opened",
         "dispute.moderator_assigned", "dispute.resolved", "dispute.dismissed",
-        "dispute.escalated", "moderation.action_taken",
+        "dispute.escalated", "dispute.credential_issued", "moderation.action_taken",
     }
 )

@@ -1,6 +1,7 @@
 """The SQLAlchemy models of every table (SPEC 3). Engine and sessions live in infra.db."""
 
 from models.base import Base
+from models.credentials import Credential
 from models.dao import Dao, DaoMember, DaoProject, DaoRole, DaoRoleAssignment, Delegation
 from models.disputes import Dispute, ModerationAction
 from models.events import Event
@@ -11,6 +12,7 @@ from models.treasury import TreasuryBalance, TreasuryTransaction
 
 __all__ = [
     "Base",
+    "Credential",
     "Dao",
     "DaoMember",
     "DaoProject",

@@ -80,6 +80,8 @@ class Proposal(Base):
     # Late-quorum protection: the end_at before the one extension (NULL: not extended).
     deadline_extended_from: Mapped[datetime | None]
     result: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    # The signed result receipt built at finalization (issue 13, governance.receipts).
+    receipt: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     created_by: Mapped[str]
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[UpdatedAt]

@@ -25,6 +25,7 @@ from sqlalchemy.dialects.postgresql import insert
 from governance.ballot_policy import Ballot, admit_ballot, ballot_counts, standing_ballots, still_eligible
 from governance.ballots import ballot_of, recorded_choice, validate_ballot
 from governance.early_pass import passes_early
+from governance.receipts import ballot_leaf_hash
 from governance.errors import DomainError, NotFound
 from infra.celery import BROKER_ERRORS
 from infra.db import after_commit
@@ -124,7 +125,9 @@ def record_votes(session, proposal: Proposal, dao: Dao, jobs: list[Job]) -> dict
             continue
         if counts:
             record_event(session, "vote_cast", actor=job.actor, dao=dao, data=data)
-        outcomes[job.id] = {**data, "superseded": not counts}
+        # The leaf hash goes to the voter's job result only, never into the event.
+        outcomes[job.id] = {**data, "superseded": not counts,
+                            "ballot_leaf_hash": ballot_leaf_hash(job.actor, ballots[job.id])}
     if written:
         _after_batch(session, proposal, watch, [job for job in chosen if job.actor in written])
     return outcomes

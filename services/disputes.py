@@ -25,6 +25,7 @@ from infra.clock import utc_text, utcnow
 from infra.config import get_settings
 from infra.db import db_now
 from services.access import access_for, moderates_in
+from services.credentials import issue_for_dispute, issued_data
 from services.outbox import record_event
 from models import Dao, DaoMember, Dispute
 
@@ -142,8 +143,9 @@ def assign_moderator(session, dispute_id, principal, moderator_id: str | None) -
 
 
 def resolve(session, dispute_id, principal, *, resolution: str, outcome: str) -> Dispute:
-    """A moderator (not a party) closes a dispute under review as `resolved` or `dismissed`; an
-    escalated one, a platform moderator."""
+    """A moderator (not a party) closes a dispute under review as `resolved` or `dismissed` (an
+    escalated one, a platform moderator); its claimant receives the credential of that outcome
+    (services.credentials)."""
     dispute = get_dispute(session, dispute_id, principal, for_update=True)
     _require_moderator(session, principal, dispute)
     if _is_party(principal, dispute):
@@ -152,6 +154,8 @@ def resolve(session, dispute_id, principal, *, resolution: str, outcome: str) ->
     dispute.resolution, dispute.resolved_by = resolution, principal.subject_id
     _event(session, dispute, f"dispute.{outcome}", principal.subject_id, outcome=outcome,
            resolution=resolution, resolved_by=principal.subject_id)
+    credential = issue_for_dispute(session, dispute)  # the claimant's credential (issue 13)
+    _event(session, dispute, "dispute.credential_issued", principal.subject_id, **issued_data(credential))
     return dispute
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from governance.actions import check_roles_defined, validate_actions
 from governance.ballots import proposal_options
+from governance.canonical import canonical_json
 from governance.errors import Conflict, InvalidState, NotFound, ValidationFailed
 from governance.lifecycle import check_draft_window
 from governance.slugs import slugify, unique_slug
@@ -43,7 +44,8 @@ def load_proposal(session, dao: Dao, slug: str, *, lock: str | None = None) -> P
 def normalized_payload(session, dao_id, payload: dict | None) -> dict:
     """The action_payload as stored: actions checked and normalized (422 on an unknown type, or
     on a role the DAO `dao_id` does not define), other keys kept for downstream subscribers,
-    numbers as strings."""
+    numbers as strings. It travels in events, which the audit chain hashes as RFC 8785 JSON: an
+    integer beyond its range is refused (422)."""
     if payload is None:
         return {}
     try:
@@ -53,6 +55,12 @@ def normalized_payload(session, dao_id, payload: dict | None) -> dict:
         error.errors = {f"action_payload.{key}": value for key, value in error.errors.items()}
         raise
     plain = json.loads(json.dumps(payload, default=str))
+    try:
+        canonical_json(plain)
+    except ValueError as error:
+        raise ValidationFailed("action_payload cannot be hashed", errors={
+            "action_payload": [f"holds a value RFC 8785 JSON cannot carry ({error}); send big numbers as strings"]
+        }) from None
     return {**plain, "actions": actions} if "actions" in payload else plain
 
 

@@ -4,9 +4,9 @@ proposals due for the scheduler.
 Every transition runs on the proposal row locked FOR UPDATE (the sweeps claim rows with SKIP
 LOCKED) and goes through governance.lifecycle: a transition that already happened is a no-op
 with no event, an impossible one raises InvalidState. Each transition that happens emits exactly
-one `proposal_status_changed`, plus `proposal_finalized` (with the tally) or `proposal_executed`
-(with the payload). Times come from the database clock, the one the vote jobs' `submitted_at`
-is written with.
+one `proposal_status_changed`, plus `proposal_finalized` (with the tally and the signed result
+receipt of services.receipts) or `proposal_executed` (with the payload). Times come from the
+database clock, the one the vote jobs' `submitted_at` is written with.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from services.execution import apply_actions
 from services.jobs import record
 from services.outbox import record_event
 from services.payloads import proposal_ref
+from services.receipts import sign_receipts
 from services.snapshot import take_snapshot
 from services.tally import pending_votes_clause, tallies, waiting_for_votes
 
@@ -113,17 +114,20 @@ def finalize(session, proposals: list[Proposal], *, actor: str, early: bool = Fa
             return []
     daos = {d.id: d for d in session.scalars(select(Dao).where(Dao.id.in_({p.dao_id for p in ready})))}
     now = db_now(session)
+    figures = {p.id: results[p.id].to_json() for p in ready}
+    receipts = sign_receipts(session, ready, daos, figures)
     rows = []
     for proposal in ready:
-        result = results[proposal.id].to_json()
+        result, receipt = figures[proposal.id], receipts[proposal.id]
         dao = daos[proposal.dao_id]
         status = transition(proposal.status, "finalize", result["outcome"])
-        rows.append({"b_id": proposal.id, "b_status": status, "b_result": result})
+        rows.append({"b_id": proposal.id, "b_status": status, "b_result": result, "b_receipt": receipt})
         # The batch is written by one executemany below; the objects only mirror it.
-        for key, value in (("status", status), ("result", result), ("finalized_at", now)):
+        for key, value in (("status", status), ("result", result), ("receipt", receipt), ("finalized_at", now)):
             set_committed_value(proposal, key, value)
         _changed(session, proposal, dao, "active", actor)
-        record_event(session, "proposal_finalized", actor=actor, dao=dao, data=proposal_ref(proposal, tally=result))
+        record_event(session, "proposal_finalized", actor=actor, dao=dao,
+                     data=proposal_ref(proposal, tally=result, receipt=receipt))
         if proposal.effective_ballot_secrecy == "secret_until_close":
             record_event(session, "ballots_revealed", actor=actor, dao=dao,
                          data=proposal_ref(proposal, voters=result["voters"]))
@@ -136,7 +140,8 @@ def finalize(session, proposals: list[Proposal], *, actor: str, early: bool = Fa
     session.execute(
         update(Proposal.__table__)
         .where(Proposal.__table__.c.id == bindparam("b_id"))
-        .values(status=bindparam("b_status"), result=bindparam("b_result"), finalized_at=now),
+        .values(status=bindparam("b_status"), result=bindparam("b_result"), receipt=bindparam("b_receipt"),
+                finalized_at=now),
         rows,
     )
     return ready

@@ -1,5 +1,9 @@
-"""The NATS bridge (SPEC 6): publishes unpublished outbox rows in order, marks them published
-only once the stream acknowledged them (and none after one that was not)."""
+"""The NATS bridge (SPEC 6): links outbox rows into their audit chains (issue 13,
+services.audit_chain), then publishes them in order with their chain position and hash, and
+marks them published only once the stream acknowledged them (and none after one that was not).
+
+Each batch is linked in a transaction of its own, committed before any of it is published: a
+bridge that dies after publishing and before marking publishes the same links again."""
 
 import json
 import logging
@@ -12,6 +16,7 @@ from infra.db import transaction
 from infra.nats import Message, Publisher
 from infra.redis import redis_client
 from models import Event
+from services.audit_chain import link_pending, linked
 from services.outbox import BRIDGE_PENDING_KEY
 
 log = logging.getLogger(__name__)
@@ -32,17 +37,22 @@ def _publish_batches(publisher: Publisher, batch_size: int, max_batches: int) ->
     published = 0
     for _ in range(max_batches):
         with transaction() as session:
-            if not session.scalar(select(func.pg_try_advisory_xact_lock(BRIDGE_LOCK))):
+            if not _locked(session):
                 return published  # another bridge is at work; it drains the backlog
+            newly_linked = link_pending(session, batch_size)
+        with transaction() as session:
+            if not _locked(session):
+                return published
             events = session.execute(
-                select(Event.id, Event.subject, Event.payload)
-                .where(Event.published_at.is_(None)).order_by(Event.seq).limit(batch_size)
+                select(Event.id, Event.subject, Event.payload, Event.chain_seq, Event.prev_hash, Event.hash)
+                .where(Event.published_at.is_(None), Event.hash.is_not(None))
+                .order_by(Event.seq).limit(batch_size)
             ).all()
-            if not events:
+            if not events and not newly_linked:
                 return published
             acked = publisher.publish_batch(
-                [Message(e.subject, str(e.id), json.dumps(e.payload).encode()) for e in events]
-            )
+                [Message(e.subject, str(e.id), json.dumps(linked(e)).encode()) for e in events]
+            ) if events else []
             # In order: nothing after an event the stream did not acknowledge is marked.
             done = [e.id for e, _ in zip(events, takewhile(bool, acked))]
             if done:  # stamped once the acks are in, not when the batch's transaction began
@@ -54,6 +64,10 @@ def _publish_batches(publisher: Publisher, batch_size: int, max_batches: int) ->
             if len(done) < len(events):
                 return published  # the rest waits for the next run, in order
     return published
+
+
+def _locked(session) -> bool:
+    return bool(session.scalar(select(func.pg_try_advisory_xact_lock(BRIDGE_LOCK))))
 
 
 # Nudged after each commit that wrote events, and swept by beat: no retry of its own.

@@ -1,8 +1,9 @@
-"""The tally recomputation of the offline verifier: one function, one branch per voting type.
+"""The tally recomputation of the offline verifier: one function over every voting type and model.
 
-`recompute_result` is the only place that knows how a voting type turns the snapshot and the
-ballots into the figures of `result`; a new voting type (SPEC 5.6) is one more branch here that
-calls its pure rule in governance/.
+`recompute_result` hands the snapshot and the ballots to the same pure rule the engine decides
+with (governance.tally.tally), under the settings frozen in the signed receipt: the model,
+quorum and threshold, the voting type (absent: basic) and, for the types other than basic, the
+proposal's options. A voting type the rule does not know is refused, never guessed.
 """
 
 from collections.abc import Mapping, Sequence
@@ -12,31 +13,21 @@ from governance.receipts import Ballot
 from governance.tally import SnapshotVoter, tally
 
 
-class UnsupportedVotingType(ValueError):
-    """A voting type this verifier cannot recompute yet."""
-
-
 def recompute_result(
     settings: Mapping, voters: Sequence[SnapshotVoter], ballots: Sequence[Ballot]
 ) -> dict:
     """The `result` figures (SPEC 8.4 JSON) that `settings` give for `voters` and `ballots`.
 
-    Raises UnsupportedVotingType for a voting type not handled here, ValueError for a ballot the
-    voting type does not accept or an unknown model.
+    Raises KeyError for a missing model, quorum or threshold, ValueError for an unknown model or
+    voting type, invalid options, or a ballot the voting type does not accept (a basic ballot is
+    exactly {"choice": ...}).
     """
     voting_type = settings.get("voting_type", "basic")
-    if voting_type == "basic":
-        return _basic(settings, voters, ballots)
-    raise UnsupportedVotingType(f"this verifier cannot recompute voting type {voting_type!r}")
-
-
-def _basic(settings: Mapping, voters: Sequence[SnapshotVoter], ballots: Sequence[Ballot]) -> dict:
-    choices = {}
-    for ballot in ballots:
-        if set(ballot.ballot) != {"choice"}:
-            raise ValueError(f"ballot of {ballot.voter_id}: a basic ballot is {{\"choice\": ...}}")
-        choices[ballot.voter_id] = ballot.ballot["choice"]
+    options = settings.get("options") or ()
+    if not isinstance(options, (list, tuple)):
+        raise ValueError("settings.options must be a list of option labels")
     return tally(
         settings["governance_model"], as_decimal(settings["quorum_percent"]),
-        as_decimal(settings["pass_threshold_percent"]), voters, choices,
+        as_decimal(settings["pass_threshold_percent"]), voters,
+        {ballot.voter_id: dict(ballot.ballot) for ballot in ballots}, voting_type, list(options),
     ).to_json()

@@ -15,6 +15,12 @@ class ActivitySchema(AnswerSchema):
     created_at = UtcDateTime()
     data = fields.Dict(attribute="payload.data", metadata={"description": "the event's payload data (SPEC 6)"})
     subject = fields.String(metadata={"description": "the NATS subject it is published on"})
+    # Its place in the DAO's audit chain (issue 13), null until the bridge has linked it.
+    seq = fields.Integer(attribute="chain_seq", allow_none=True,
+                         metadata={"description": "its position in the DAO's audit chain"})
+    prev_hash = fields.String(allow_none=True, metadata={"description": "the hash of the event before it"})
+    hash = fields.String(allow_none=True, metadata={
+        "description": "SHA-256 over its canonical JSON and prev_hash (GET .../audit/export)"})
 
 
 class ActivityQuerySchema(PageQuerySchema):

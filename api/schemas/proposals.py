@@ -7,6 +7,7 @@ from api.schemas.base import AnswerSchema, JsonSize, StrictSchema, sometimes
 from api.schemas.daos import PERCENT, SLUG, not_blank
 from api.schemas.fields import Amount, UtcDateTime
 from api.schemas.pages import page_of
+from api.schemas.verification import ReceiptSchema
 from governance.ballots import MAX_LABEL, MAX_OPTIONS, MIN_OPTIONS
 from governance.vocabulary import (
     BALLOT_SECRECY, GOVERNANCE_MODELS, OUTCOMES, PROPOSAL_STATUSES, PROPOSAL_TYPES, VOTE_CHOICES, VOTING_TYPES,
@@ -132,6 +133,8 @@ class ProposalSchema(AnswerSchema):
     deadline_extended_from = UtcDateTime(allow_none=True, metadata={
         "description": "the end_at before the late-quorum extension; null: not extended"})
     result = fields.Nested(TallySchema, allow_none=True)
+    receipt = fields.Nested(ReceiptSchema, allow_none=True, metadata={
+        "description": "the signed result receipt, from finalization on (GET .../export)"})
     created_by = fields.String()
     created_at = UtcDateTime()
     updated_at = UtcDateTime()

@@ -15,11 +15,13 @@ def test_creating_a_dao_publishes_dao_created(client, stack):
     assert response.status_code == 201
     dao = response.get_json()
     [payload] = fetch_events(stack.nats_url, f"dao.{slug}.>", count=1, timeout=10)
-    assert set(payload) == {"id", "type", "dao_id", "dao_slug", "actor", "ts", "data"}
+    # SPEC 6, and the event's place in its DAO's audit chain (issue 13): the first, after genesis.
+    assert set(payload) == {"id", "type", "dao_id", "dao_slug", "actor", "ts", "data", "seq", "prev_hash", "hash"}
     assert (payload["type"], payload["dao_id"], payload["dao_slug"], payload["actor"]) == (
         "dao_created", dao["id"], slug, owner,
     )
     assert dao.pop("project_ids") == []  # links have events of their own
+    assert (payload["seq"], payload["prev_hash"]) == (1, "0" * 64) and len(payload["hash"]) == 64
     assert payload["ts"].endswith("Z") and payload["data"] == dao
 
 

@@ -1,5 +1,5 @@
 """The dispute state machine (SPEC 7) tried over every (status, action) pair through the
-service, against the database: allowed pairs move the status and emit their one event; every
+service, against the database: allowed pairs move the status and emit their events; every
 other pair raises InvalidState and changes nothing."""
 
 import pytest
@@ -24,19 +24,21 @@ ACTIONS = {
     "resolve:dismissed": lambda s, d: disputes.resolve(s, d, MODERATOR, resolution="no case", outcome="dismissed"),
     "escalate": lambda s, d: disputes.escalate(s, d, MODERATOR),
 }
+# (status, action) -> (the status after, the events it emits); closing a dispute also issues
+# its claimant's credential (issue 13).
 EXPECTED = {
-    ("open", "add_evidence"): ("open", None),
-    ("under_review", "add_evidence"): ("under_review", None),
-    ("open", "assign_moderator"): ("under_review", "dispute.moderator_assigned"),
-    ("under_review", "assign_moderator"): ("under_review", "dispute.moderator_assigned"),
-    ("under_review", "resolve:resolved"): ("resolved", "dispute.resolved"),
-    ("under_review", "resolve:dismissed"): ("dismissed", "dispute.dismissed"),
-    ("under_review", "escalate"): ("escalated", "dispute.escalated"),
+    ("open", "add_evidence"): ("open", []),
+    ("under_review", "add_evidence"): ("under_review", []),
+    ("open", "assign_moderator"): ("under_review", ["dispute.moderator_assigned"]),
+    ("under_review", "assign_moderator"): ("under_review", ["dispute.moderator_assigned"]),
+    ("under_review", "resolve:resolved"): ("resolved", ["dispute.resolved", "dispute.credential_issued"]),
+    ("under_review", "resolve:dismissed"): ("dismissed", ["dispute.dismissed", "dispute.credential_issued"]),
+    ("under_review", "escalate"): ("escalated", ["dispute.escalated"]),
     # An escalated dispute waits for platform moderators (MODERATOR is one); a fresh open one
     # cannot be escalated yet (tests/disputes/test_escalation.py).
-    ("escalated", "assign_moderator"): ("escalated", "dispute.moderator_assigned"),
-    ("escalated", "resolve:resolved"): ("resolved", "dispute.resolved"),
-    ("escalated", "resolve:dismissed"): ("dismissed", "dispute.dismissed"),
+    ("escalated", "assign_moderator"): ("escalated", ["dispute.moderator_assigned"]),
+    ("escalated", "resolve:resolved"): ("resolved", ["dispute.resolved", "dispute.credential_issued"]),
+    ("escalated", "resolve:dismissed"): ("dismissed", ["dispute.dismissed", "dispute.credential_issued"]),
 }
 
 
@@ -54,7 +56,8 @@ def dispute_in(status: str) -> str:
 def dispute_events(dispute_id: str) -> list[str]:
     with transaction() as session:
         return session.scalars(select(Event.type).where(
-            Event.payload["data"]["dispute_id"].astext == dispute_id, Event.type != "dispute.opened")).all()
+            Event.payload["data"]["dispute_id"].astext == dispute_id, Event.type != "dispute.opened")
+            .order_by(Event.seq)).all()
 
 
 @pytest.mark.parametrize("status", DISPUTE_STATUSES)
@@ -64,13 +67,13 @@ def test_every_status_and_action(stack, status, action):
     with transaction() as session:
         before = session.get(Dispute, dispute_id)
     if (status, action) in EXPECTED:
-        new_status, event_type = EXPECTED[(status, action)]
+        new_status, emitted = EXPECTED[(status, action)]
         with transaction() as session:
             ACTIONS[action](session, dispute_id)
         with transaction() as session:
             after = session.get(Dispute, dispute_id)
         assert after.status == new_status
-        assert dispute_events(dispute_id) == ([event_type] if event_type else [])
+        assert dispute_events(dispute_id) == emitted
     else:
         with pytest.raises(InvalidState), transaction() as session:
             ACTIONS[action](session, dispute_id)

@@ -63,7 +63,7 @@ def test_a_dao_and_a_treasury_delta_travel_from_http_to_nats(make_up):
     assert delta.json()["result"]["balance"] == "12.50000000"
 
     [dao_created] = fetch_events(make_up["nats_url"], f"dao.{slug}.dao_created", 1, timeout=20)
-    assert set(dao_created) == {"id", "type", "dao_id", "dao_slug", "actor", "ts", "data"}
+    assert set(dao_created) == {"id", "type", "dao_id", "dao_slug", "actor", "ts", "data", "seq", "prev_hash", "hash"}
     assert (dao_created["type"], dao_created["dao_slug"], dao_created["actor"]) == ("dao_created", slug, owner)
     [updated] = fetch_events(make_up["nats_url"], f"dao.{slug}.treasury_updated", 1, timeout=20)
     assert updated["data"]["balance"] == "12.50000000"
