@@ -15,7 +15,8 @@ from governance.vocabulary import BALLOT_SECRECY, DAO_TYPES, GOVERNANCE_MODELS, 
 
 # governance.slugs: 3-64 characters of a-z and 0-9 with single hyphens between them.
 SLUG = [validate.Length(MIN_LENGTH, MAX_LENGTH, error=f"{MIN_LENGTH}-{MAX_LENGTH} characters"),
-        WholeMatch(SLUG_PATTERN, error="a-z and 0-9, with single hyphens between them")]
+        WholeMatch(SLUG_PATTERN, error=f"{MIN_LENGTH}-{MAX_LENGTH} characters of a-z and 0-9, with single hyphens "
+                                        "between them")]
 PERCENT = validate.Range(0, 100)
 SUBJECT_ID = validate.Length(1, 200)
 

@@ -70,7 +70,7 @@ def test_a_platform_moderator_takes_and_decides_an_escalated_dispute(client, esc
     assert decided.status_code == 200, decided.get_json()
     body = decided.get_json()
     assert (body["status"], body["resolution"], body["resolved_by"]) == (outcome, "platform ruling", platform)
-    assert events_of(dispute)[-2:] == ["dispute.moderator_assigned", f"dispute.{outcome}"]
+    assert events_of(dispute)[-3:] == ["dispute.moderator_assigned", f"dispute.{outcome}", "dispute.credential_issued"]
     assert dispute["id"] not in queue(client, platform, MODERATOR_ROLES)
     problem(act(client, dispute, "resolve", platform, MODERATOR_ROLES, resolution="again", outcome=outcome),
             409, "invalid_state")
