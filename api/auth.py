@@ -1,9 +1,16 @@
-"""Bearer JWT authentication (SPEC 8.1): HS256 with a shared secret, or RS256 with a public key."""
+"""Bearer JWT authentication (SPEC 8.1): HS256 with a shared secret, or RS256 with a public key.
+
+A token is verified once per process (issue 14): its principal is kept in a small cache keyed by
+the token and the verification key, until the token's `exp` or for TOKEN_CACHE_TTL_SECONDS,
+whichever comes first; only a token that passed every check is kept.
+"""
 
 from __future__ import annotations
 
 import argparse
+import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import jwt
@@ -34,6 +41,43 @@ class Principal:
         return "moderator" in self.roles or self.is_platform_admin
 
 
+TOKEN_CACHE_SIZE = 4096
+TOKEN_CACHE_TTL_SECONDS = 60
+
+
+class _VerifiedTokens:
+    """Principals of verified tokens, least recently used dropped beyond `size` entries; an
+    entry is never returned at or after its `until` (at most the token's exp)."""
+
+    def __init__(self, size: int, ttl_seconds: float):
+        self.size, self.ttl_seconds = size, ttl_seconds
+        self._entries: OrderedDict[tuple, tuple[Principal, float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> Principal | None:
+        now = time.time()
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            if now >= entry[1]:
+                del self._entries[key]
+                return None
+            self._entries.move_to_end(key)
+            return entry[0]
+
+    def put(self, key: tuple, principal: Principal, exp: int) -> None:
+        until = min(exp, time.time() + self.ttl_seconds)
+        with self._lock:
+            self._entries[key] = (principal, until)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+
+_verified = _VerifiedTokens(TOKEN_CACHE_SIZE, TOKEN_CACHE_TTL_SECONDS)
+
+
 def _verification_key() -> tuple[str, list[str]]:
     settings = get_settings()
     if settings.jwt_public_key:
@@ -42,15 +86,27 @@ def _verification_key() -> tuple[str, list[str]]:
 
 
 def decode_token(authorization: str | None) -> Principal:
+    """The principal of an `Authorization: Bearer <token>` header; AuthError (401) otherwise.
+    Verified once per token in this process, then served from the cache until its exp or TTL."""
     if not authorization:
         raise AuthError("missing bearer token")
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise AuthError("the Authorization header must be 'Bearer <token>'")
+    token = token.strip()
     key, algorithms = _verification_key()
+    principal = _verified.get((key, token))
+    if principal is None:
+        principal, exp = _verify(token, key, algorithms)
+        _verified.put((key, token), principal, exp)
+    return principal
+
+
+def _verify(token: str, key: str, algorithms: list[str]) -> tuple[Principal, int]:
+    """The principal of a token that passes every check, and its exp; AuthError otherwise."""
     try:
         claims = jwt.decode(
-            token.strip(), key, algorithms=algorithms, options={"require": ["sub", "exp"]}
+            token, key, algorithms=algorithms, options={"require": ["sub", "exp"]}
         )
     except jwt.ExpiredSignatureError as error:
         raise AuthError("token expired") from error
@@ -65,7 +121,7 @@ def decode_token(authorization: str | None) -> Principal:
         or not isinstance(roles, list) or not all(isinstance(r, str) for r in roles)
     ):
         raise AuthError("invalid token claims")
-    return Principal(subject_id=sub, subject_type=subject_type, roles=frozenset(roles))
+    return Principal(subject_id=sub, subject_type=subject_type, roles=frozenset(roles)), int(claims["exp"])
 
 
 def mint_token(subject_id: str, subject_type: str = "user", roles=(), ttl_seconds: int = 3600) -> str:

@@ -81,18 +81,21 @@ def transaction() -> Iterator[Session]:
 _CALLBACKS = "after_commit_callbacks"
 
 
-def after_commit(session: Session, fn: Callable[[], object]) -> None:
+def after_commit(session: Session, fn: Callable[[], object], *, once: bool = False) -> None:
     """Run `fn()` once, after the session's current transaction commits.
 
     Nothing runs if the transaction rolls back; a callback registered inside a savepoint
     that rolls back is dropped too. Callbacks run in registration order; if one raises,
     the others still run, each failure is logged, and the first error is re-raised from
-    the commit, after the data has been committed.
+    the commit, after the data has been committed. With `once=True` nothing is added when
+    the same `fn` is already pending (one call per commit however often it is registered).
     """
     if _CALLBACKS not in session.info:
         session.info[_CALLBACKS] = []
         event.listen(session, "after_commit", _run_callbacks)
         event.listen(session, "after_soft_rollback", _drop_callbacks)
+    if once and any(pending is fn for _, pending in session.info[_CALLBACKS]):
+        return
     # None: the session has not begun yet; the callback then follows its next transaction.
     txn = session.get_nested_transaction() or session.get_transaction()
     session.info[_CALLBACKS].append((txn, fn))

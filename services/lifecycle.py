@@ -25,6 +25,7 @@ from governance.lifecycle import activation_window, already_done, ensure_allowed
 from infra.db import db_now
 from models import Dao, Proposal
 from services.access import require_active
+from services.deadlines import wake_after_commit
 from services.execution import apply_actions
 from services.jobs import record
 from services.outbox import record_event
@@ -92,6 +93,7 @@ def activate(session, proposal: Proposal, *, actor: str, now=None, **_) -> dict:
     eligible = take_snapshot(session, proposal, dao)
     proposal.status, proposal.activated_at = transition(proposal.status, "activate"), now
     _changed(session, proposal, dao, "draft", actor)
+    wake_after_commit(session)  # the finalize sweep at the earliest deadline, not at a tick
     return _summary(proposal, True, eligible_voters=eligible)
 
 

@@ -4,7 +4,8 @@ Each sweep works in bounded batches, one transaction per batch, on rows claimed 
 SKIP LOCKED: two beats, or a sweep overlapping the previous one, share the work and never apply a
 transition twice. A proposal still waiting for a vote job is skipped and taken by a later sweep.
 Deadlines are judged by the database clock. A sweep does not retry itself (`autoretry_for=()`):
-beat sends the next one within an interval.
+beat sends the next one within an interval. The finalize sweep is also sent for the earliest
+upcoming deadline, and schedules the next one when it ends (services.deadlines).
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ import time
 
 from infra.celery import TRANSIENT_ERRORS, celery_app
 from infra.config import get_settings
-from infra.db import transaction
+from infra.db import db_now, transaction
+from services.deadlines import schedule_wake, woken
 from services.jobs import send_task
 from services.lifecycle import SCHEDULER, activate_many, claim_due, finalize
 
@@ -65,15 +67,23 @@ def activate_due() -> int:
 
 
 @celery_app.task(name="governance.finalize_due", autoretry_for=())
-def finalize_due(helper: bool = False) -> int:
-    """A sweep sent by beat that finds a backlog (its first batch full) sends one helper sweep
-    at once, so that another worker process shares the backlog (SKIP LOCKED) instead of waiting
-    for the next tick."""
+def finalize_due(helper: bool = False, wake: int | None = None) -> int:
+    """A sweep sent by beat or for a deadline (`wake`: its key, cleared first) that finds a
+    backlog (its first batch full) sends one helper sweep at once, so that another worker process
+    shares the backlog (SKIP LOCKED) instead of waiting for the next tick. Every sweep but a
+    helper schedules the sweep of the next deadline after its own start when it ends."""
+    if wake is not None:
+        woken(wake)
+    with transaction() as session:
+        started = db_now(session)
 
     def send_helper():
         if not helper:
             send_task(finalize_due.name, kwargs={"helper": True}, expires=get_settings().scheduler_interval_seconds)
 
-    return _sweep(
+    done = _sweep(
         "finalize", FINALIZE_BATCH, lambda s, ps: len(finalize(s, ps, actor=SCHEDULER)), on_backlog=send_helper
     )
+    if not helper:
+        schedule_wake(since=started)
+    return done

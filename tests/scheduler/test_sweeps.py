@@ -8,7 +8,7 @@ import time
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import func, update
 
 from models import Proposal
 from infra.db import transaction
@@ -39,12 +39,17 @@ def test_deadlines_missed_while_nothing_ran_are_caught_up_by_the_first_sweep(cli
     dao, owner, m = dao_with_members({"a": "1"})
     overdue = create(client, dao, owner, end_at=in_seconds(30))["slug"]
     act(client, dao, overdue, "activate", owner)
-    with_deadline = create(client, dao, owner, end_at=in_seconds(1))["slug"]
-    act(client, dao, with_deadline, "activate", owner)
-    vote(client, dao, with_deadline, m["a"], "yes")
+    # Beyond the horizon of the deadline sweeps when activated (services.deadlines), then moved
+    # to a second from now: no sweep was sent for it, as if it had passed while nothing ran.
+    with_deadline = create(client, dao, owner, end_at=in_seconds(3600))
+    act(client, dao, with_deadline["slug"], "activate", owner)
+    vote(client, dao, with_deadline["slug"], m["a"], "yes")
+    with transaction() as session:
+        session.execute(update(Proposal).where(Proposal.id == with_deadline["id"])
+                        .values(end_at=func.now() + timedelta(seconds=1)))
+    with_deadline = with_deadline["slug"]
     due_draft = create(client, dao, owner, start_at=in_seconds(0.5))["slug"]
     time.sleep(1.2)  # both deadlines pass with no beat running
-    assert detail(client, dao, with_deadline, owner)["status"] == "active"
     assert detail(client, dao, due_draft, owner)["status"] == "draft"
 
     request.getfixturevalue("beat")
