@@ -7,19 +7,49 @@ from decimal import Decimal
 
 from flask import request
 from marshmallow import Schema, ValidationError
+from werkzeug.exceptions import UnsupportedMediaType
 
 from api.errors import BadRequest
+from governance.decimals import MAX_INTEGER_LITERAL_DIGITS
+
+
+class _TooManyDigits(Exception):
+    """An integer literal longer than any field takes (raised from inside the JSON parser)."""
+
+
+def _integer(literal: str) -> int:
+    # Python refuses to convert more than 4300 digits with advice about sys.set_int_max_str_digits;
+    # no field takes more than MAX_INTEGER_LITERAL_DIGITS, so say that instead.
+    if len(literal.lstrip("-")) > MAX_INTEGER_LITERAL_DIGITS:
+        raise _TooManyDigits
+    return int(literal)
+
+
+def _constant(name: str):
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def is_json(mimetype: str) -> bool:
+    return mimetype == "application/json" or (mimetype.startswith("application/") and mimetype.endswith("+json"))
 
 
 def json_body() -> dict:
-    """The request's JSON object; an empty body is {}. Numbers with a point stay exact."""
+    """The request's JSON object; an empty body is {}. Numbers with a point stay exact (Decimal);
+    NaN and Infinity are not JSON (400); an integer of more than MAX_INTEGER_LITERAL_DIGITS digits
+    is a 422; a body of another media type than JSON is a 415."""
     raw = request.get_data(cache=True)
     if not raw.strip():
         return {}
+    if not is_json(request.mimetype):
+        raise UnsupportedMediaType(
+            f"the body must be application/json, not {request.mimetype or 'without a Content-Type'}")
     try:
-        body = json.loads(raw, parse_float=Decimal)
+        body = json.loads(raw, parse_float=Decimal, parse_int=_integer, parse_constant=_constant)
     except (ValueError, UnicodeDecodeError, RecursionError) as error:  # RecursionError: nested too deep
         raise BadRequest(f"the body is not valid JSON: {error}"[:300]) from error
+    except _TooManyDigits:
+        raise ValidationError({"_schema": [
+            f"a number in the body has more than {MAX_INTEGER_LITERAL_DIGITS} digits: no field takes one"]}) from None
     if not isinstance(body, dict):
         raise ValidationError({"_schema": ["the body must be a JSON object"]})
     return body

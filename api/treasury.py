@@ -11,6 +11,7 @@ from api.schemas.jobs import JobSchema
 from api.schemas.treasury import TreasuryDeltaSchema, TreasuryListSchema, TreasuryTransactionPageSchema
 from models import TreasuryBalance, TreasuryTransaction
 from infra.db import transaction
+from governance.power import decimal_text
 
 bp = Blueprint("treasury", __name__, url_prefix="/api/v1/daos/<slug>/treasury")
 
@@ -52,6 +53,6 @@ def post_delta(slug: str, body: dict):
     with transaction() as session:
         access = dao_access(session, slug, g.principal, "can_manage_treasury")
         require_active(access.dao)
-        payload = {"dao_id": str(access.dao.id), **body, "delta": str(body["delta"])}
+        payload = {"dao_id": str(access.dao.id), **body, "delta": decimal_text(body["delta"])}
         job = enqueue(session, "apply_treasury_delta", payload, target_id=access.dao.id)
     return job_response(job, creates=True)

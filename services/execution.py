@@ -27,7 +27,7 @@ def _treasury_transfer(session, dao, proposal, action, *, actor, job_id):
             actor=actor, job_id=job_id,
         )
     entry = move_treasury(
-        session, dao, token, -amount, reason=f"proposal {proposal.slug}: transfer to {recipient}",
+        session, dao, token, amount.copy_negate(), reason=f"proposal {proposal.slug}: transfer to {recipient}",
         actor=actor, reference_id=str(proposal.id), job_id=job_id,
     )
     return {"transaction_id": str(entry.id), "balance": decimal_text(entry.balance_after)}

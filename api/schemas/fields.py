@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from marshmallow import ValidationError, fields
 
+from governance.decimals import parse_decimal
 from governance.power import decimal_text
 from infra.clock import utc_text
 
@@ -26,12 +27,11 @@ class UtcDateTime(fields.DateTime):
         return parsed.astimezone(timezone.utc)
 
 
-LIMIT = Decimal(10) ** 22  # numeric(30, 8) holds 22 digits before the point
-
-
 class Amount(fields.Decimal):
-    """A decimal carried as a JSON string with 8 places (numeric(30,8)); input with more places,
-    NaN, infinity or too many digits is refused rather than rounded."""
+    """A decimal carried as a JSON string (SPEC 8.4). Input follows governance.decimals: the
+    strict grammar for strings, the range of numeric(30,8) (|x| < 10^22, at most 8 places) for
+    strings and JSON numbers alike; anything else is refused, never rounded. Output is
+    governance.power.decimal_text, exact for whatever the column holds."""
 
     def __init__(self, **kwargs):
         super().__init__(as_string=True, allow_nan=False, **kwargs)
@@ -42,9 +42,7 @@ class Amount(fields.Decimal):
         return decimal_text(value)  # 8 places, never "0E-8", in a context wide enough for 30 digits
 
     def _deserialize(self, value, attr, data, **kwargs) -> Decimal:
-        number = super()._deserialize(value, attr, data, **kwargs)
-        if number.as_tuple().exponent < -8:
-            raise ValidationError("at most 8 decimal places")
-        if abs(number) >= LIMIT:
-            raise ValidationError("too large")
-        return number
+        try:
+            return parse_decimal(value)
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
