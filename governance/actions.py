@@ -9,6 +9,7 @@ import re
 
 from governance.errors import ValidationFailed
 from governance.validation import FieldErrors, bounded_decimal, setting_value
+from governance.subjects import SUBJECT_ID_RULE, is_subject_id
 from governance.vocabulary import SUBJECT_TYPES
 
 ACTION_TYPES = ("treasury_transfer", "add_member", "remove_member", "set_role", "update_dao")
@@ -20,7 +21,7 @@ _DAO_FIELDS = (
 )
 
 
-MAX_TEXT = 200  # subject ids, roles, names: the API's own bounds for the same fields
+MAX_TEXT = 200  # roles, names: the API's own bounds for the same fields
 MAX_DESCRIPTION = 5000
 
 
@@ -34,6 +35,17 @@ def _text(errors, key, value, *, required=True, allow_empty=False, max_length=MA
         return None
     if len(value) > max_length:
         errors.add(key, f"at most {max_length} characters")
+        return None
+    return value
+
+
+def _subject(errors, key, value):
+    """A subject id (governance.subjects), required."""
+    if value is None:
+        errors.add(key, "missing required field")
+        return None
+    if not is_subject_id(value):
+        errors.add(key, f"must be a subject id: {SUBJECT_ID_RULE}")
         return None
     return value
 
@@ -55,7 +67,7 @@ def _treasury_transfer(errors, p, a):
         "type": "treasury_transfer",
         "token_symbol": symbol,
         "amount": bounded_decimal(errors, f"{p}.amount", a.get("amount"), minimum=0, exclusive=True),
-        "to_subject_id": _text(errors, f"{p}.to_subject_id", a.get("to_subject_id")),
+        "to_subject_id": _subject(errors, f"{p}.to_subject_id", a.get("to_subject_id")),
     }
 
 
@@ -66,7 +78,7 @@ def _add_member(errors, p, a):
         errors.add(f"{p}.subject_type", "must be one of: user, agent")
     return {
         "type": "add_member",
-        "subject_id": _text(errors, f"{p}.subject_id", a.get("subject_id")),
+        "subject_id": _subject(errors, f"{p}.subject_id", a.get("subject_id")),
         "subject_type": subject_type,
         "role": _text(errors, f"{p}.role", a.get("role", "member")),
         "voting_power": bounded_decimal(
@@ -77,7 +89,7 @@ def _add_member(errors, p, a):
 
 def _remove_member(errors, p, a):
     _unknown(errors, p, a, ("type", "subject_id"))
-    subject_id = _text(errors, f"{p}.subject_id", a.get("subject_id"))
+    subject_id = _subject(errors, f"{p}.subject_id", a.get("subject_id"))
     return {"type": "remove_member", "subject_id": subject_id}
 
 
@@ -85,7 +97,7 @@ def _set_role(errors, p, a):
     _unknown(errors, p, a, ("type", "subject_id", "role"))
     return {
         "type": "set_role",
-        "subject_id": _text(errors, f"{p}.subject_id", a.get("subject_id")),
+        "subject_id": _subject(errors, f"{p}.subject_id", a.get("subject_id")),
         "role": _text(errors, f"{p}.role", a.get("role")),
     }
 

@@ -12,7 +12,6 @@ from governance.vocabulary import DAO_TYPES, GOVERNANCE_MODELS
 
 SLUG = validate.Regexp(SLUG_PATTERN, error="3-64 characters of a-z, 0-9 and '-'")
 PERCENT = validate.Range(0, 100)
-SUBJECT_ID = validate.Length(1, 200)
 
 
 def not_blank(value: str) -> None:

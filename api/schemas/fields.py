@@ -1,14 +1,16 @@
-"""Field types shared by the schemas: decimals as strings, times as ISO 8601 UTC with Z."""
+"""Field types shared by the schemas: decimals as strings, times as ISO 8601 UTC with Z, subject
+ids of one grammar."""
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
 from decimal import Decimal
 
-from marshmallow import ValidationError, fields
+from marshmallow import ValidationError, fields, validate
 
 from governance.decimals import parse_decimal
 from governance.power import decimal_text
+from governance.subjects import SUBJECT_ID_PATTERN, SUBJECT_ID_RULE
 from infra.clock import utc_text
 
 
@@ -46,3 +48,21 @@ class Amount(fields.Decimal):
             return parse_decimal(value)
         except ValueError as error:
             raise ValidationError(str(error)) from None
+
+
+class FullMatch(validate.Regexp):
+    """A Regexp validator that must match the whole value: `$` alone lets a trailing newline
+    through. The pattern is the one the OpenAPI document shows."""
+
+    def __call__(self, value):
+        if self.regex.fullmatch(value) is None:
+            raise ValidationError(self._format_error(value))
+        return value
+
+
+class SubjectId(fields.String):
+    """A subject id (governance.subjects): `user:alice`, `ag_helion`; `a/b`, blanks, white space and
+    control characters are refused."""
+
+    def __init__(self, **kwargs):
+        super().__init__(validate=FullMatch(SUBJECT_ID_PATTERN, error=f"a subject id: {SUBJECT_ID_RULE}"), **kwargs)

@@ -6,8 +6,7 @@ from marshmallow import fields, validate
 
 from api.pagination import PageQuerySchema
 from api.schemas.base import AnswerSchema, StrictSchema
-from api.schemas.daos import SUBJECT_ID
-from api.schemas.fields import Amount, UtcDateTime
+from api.schemas.fields import Amount, SubjectId, UtcDateTime
 from api.schemas.pages import page_of
 from api.schemas.roles import ROLE_CODE
 from governance.vocabulary import MEMBER_STATUSES, SUBJECT_TYPES
@@ -16,7 +15,7 @@ POWER = validate.Range(min=0)
 
 
 class MemberAddSchema(StrictSchema):
-    subject_id = fields.String(required=True, validate=SUBJECT_ID)
+    subject_id = SubjectId(required=True)
     subject_type = fields.String(load_default="user", validate=validate.OneOf(SUBJECT_TYPES))
     role = fields.String(load_default="member", validate=ROLE_CODE)
     voting_power = Amount(load_default=Decimal(1), validate=POWER)
@@ -46,7 +45,7 @@ class MemberListQuerySchema(PageQuerySchema):
 
 
 class DelegationSetSchema(StrictSchema):
-    delegate_id = fields.String(required=True, validate=SUBJECT_ID)
+    delegate_id = SubjectId(required=True)
 
 
 class DelegationSchema(AnswerSchema):
@@ -57,8 +56,8 @@ class DelegationSchema(AnswerSchema):
 
 
 class DelegationListQuerySchema(PageQuerySchema):
-    delegator_id = fields.String(validate=SUBJECT_ID)
-    delegate_id = fields.String(validate=SUBJECT_ID)
+    delegator_id = SubjectId()
+    delegate_id = SubjectId()
 
 
 MemberPageSchema = page_of(MemberSchema, "MemberPage")

@@ -5,7 +5,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from api.pagination import PageQuerySchema
 from api.schemas.base import AnswerSchema, JsonSize, StrictSchema
 from api.schemas.daos import PERCENT, SLUG, not_blank
-from api.schemas.fields import Amount, UtcDateTime
+from api.schemas.fields import Amount, SubjectId, UtcDateTime
 from api.schemas.pages import page_of
 from governance.vocabulary import GOVERNANCE_MODELS, OUTCOMES, PROPOSAL_STATUSES, PROPOSAL_TYPES, VOTE_CHOICES
 
@@ -116,7 +116,7 @@ class VoteSchema(AnswerSchema):
 
 class VoteListQuerySchema(PageQuerySchema):
     choice = fields.String(validate=validate.OneOf(VOTE_CHOICES))
-    voter_id = fields.String(validate=validate.Length(1, 200), metadata={"description": "one voter's vote"})
+    voter_id = SubjectId(metadata={"description": "one voter's vote"})
 
 
 ProposalPageSchema = page_of(ProposalSchema, "ProposalPage")

@@ -3,8 +3,8 @@
 from marshmallow import fields, validate
 
 from api.schemas.base import AnswerSchema, StrictSchema
-from api.schemas.daos import NAME, SUBJECT_ID
-from api.schemas.fields import UtcDateTime
+from api.schemas.daos import NAME
+from api.schemas.fields import SubjectId, UtcDateTime
 from governance.entitlements import ENTITLEMENTS
 from api.schemas.pages import page_of
 
@@ -36,7 +36,7 @@ class RoleSchema(AnswerSchema):
 
 
 class PermissionQuerySchema(StrictSchema):
-    subject_id = fields.String(validate=SUBJECT_ID)
+    subject_id = SubjectId()
     action = fields.String(validate=validate.Length(1, 64))
 
 

@@ -4,11 +4,11 @@ from marshmallow import Schema, fields, validate
 
 from api.auth import SUBJECT_TYPES
 from api.schemas.base import StrictSchema
-from api.schemas.daos import SUBJECT_ID
+from api.schemas.fields import SubjectId
 
 
 class DevelopmentTokenRequestSchema(StrictSchema):
-    subject_id = fields.String(required=True, validate=SUBJECT_ID)
+    subject_id = SubjectId(required=True)
     subject_type = fields.String(load_default="user", validate=validate.OneOf(SUBJECT_TYPES))
 
 

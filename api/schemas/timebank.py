@@ -2,10 +2,9 @@ from marshmallow import ValidationError, fields, validate, validates
 
 from api.schemas.base import AnswerSchema, StrictSchema
 from api.schemas.pages import page_of
-from api.schemas.fields import Amount, UtcDateTime
+from api.schemas.fields import Amount, SubjectId, UtcDateTime
 from models.timebank import TX_TYPES
 
-SUBJECT_ID = validate.Length(1, 200)
 NOTE = validate.Length(max=500)
 
 
@@ -15,13 +14,13 @@ def _positive(value) -> None:
 
 
 class TimeTransferSchema(StrictSchema):
-    to_subject_id = fields.String(required=True, validate=SUBJECT_ID)
+    to_subject_id = SubjectId(required=True)
     amount = Amount(required=True, validate=_positive)
     note = fields.String(load_default=None, allow_none=True, validate=NOTE)
 
 
 class TimeAdjustmentSchema(StrictSchema):
-    subject_id = fields.String(required=True, validate=SUBJECT_ID)
+    subject_id = SubjectId(required=True)
     amount = Amount(required=True)
     note = fields.String(required=True, validate=validate.Length(1, 500))
 
