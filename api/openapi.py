@@ -177,7 +177,9 @@ def operation(rule, method: str, view) -> dict:
     if contract.asynchronous:
         op["parameters"] += [
             {"in": "header", "name": "Idempotency-Key", "required": False,
-             "description": "a repeat with the same key returns the first job and enqueues nothing",
+             "description": "a repeat of the same request (method, path, body) with the same key returns "
+                            "the first job and enqueues nothing; the key used for another request is 422 "
+                            "`idempotency_key_reused`",
              "schema": {"type": "string", "minLength": 1, "maxLength": 200}},
             {"in": "header", "name": "Prefer", "required": False,
              "description": "`wait=<seconds>` (at most 30): answer once the job finished",
