@@ -17,6 +17,7 @@ from api.jobs import enqueue, job_response
 from api.pagination import listing
 from api.schemas.proposals import VoteCreateSchema, VoteListQuerySchema, VotePageSchema
 from governance.ballot_policy import admit_ballot
+from governance.lifecycle import voting_ends_at
 from models import Vote
 from infra.db import transaction
 from infra.db import db_now
@@ -50,7 +51,8 @@ def post_vote(slug: str, pslug: str, body: dict):
         dao = dao_access(session, slug, principal, None).dao
         require_active(dao)
         proposal = load_proposal(session, dao, pslug, lock="key_share")
-        admit_ballot(proposal.status, db_now(session), proposal.start_at, proposal.end_at,
+        admit_ballot(proposal.status, db_now(session), proposal.start_at,
+                     voting_ends_at(proposal.end_at, proposal.closed_at),
                      in_snapshot(session, proposal, principal.subject_id))
         job = enqueue(
             session, "cast_vote", {"choice": body["choice"], "proposal_slug": proposal.slug, "dao_slug": slug},

@@ -16,6 +16,7 @@ from sqlalchemy.dialects.postgresql import insert
 
 from governance.ballot_policy import Ballot, admit_ballot, ballot_counts, standing_ballots, still_eligible
 from governance.errors import DomainError, NotFound
+from governance.lifecycle import voting_ends_at
 from governance.power import decimal_text
 from models import Dao, DaoMember, Job, Proposal, ProposalVoter, Vote
 from services.bans import banned_among
@@ -84,7 +85,8 @@ def record_votes(session, proposal: Proposal, dao: Dao, jobs: list[Job]) -> dict
     admitted: list[Job] = []
     for job in jobs:
         try:
-            admit_ballot(proposal.status, job.submitted_at, proposal.start_at, proposal.end_at,
+            admit_ballot(proposal.status, job.submitted_at, proposal.start_at,
+                         voting_ends_at(proposal.end_at, proposal.closed_at),
                          job.actor in eligible and eligible[job.actor][2])
         except DomainError as error:
             outcomes[job.id] = error

@@ -81,6 +81,9 @@ class ProposalSchema(AnswerSchema):
     updated_at = UtcDateTime()
     activated_at = UtcDateTime(allow_none=True)
     finalized_at = UtcDateTime(allow_none=True)
+    closed_at = UtcDateTime(allow_none=True, metadata={
+        "description": "when a manager closed the proposal early (`close`); end_at stays as scheduled, "
+                       "and voting ended at the earlier of the two"})
     executed_at = UtcDateTime(allow_none=True)
 
 
