@@ -71,11 +71,15 @@ def _treasury_transfer(errors, p, a):
     }
 
 
+def _subject_type(errors, key, value):
+    if value not in SUBJECT_TYPES:
+        errors.add(key, f"must be one of: {', '.join(SUBJECT_TYPES)}")
+    return value
+
+
 def _add_member(errors, p, a):
     _unknown(errors, p, a, ("type", "subject_id", "subject_type", "role", "voting_power"))
-    subject_type = a.get("subject_type", "user")
-    if subject_type not in SUBJECT_TYPES:
-        errors.add(f"{p}.subject_type", "must be one of: user, agent")
+    subject_type = _subject_type(errors, f"{p}.subject_type", a.get("subject_type", "user"))
     return {
         "type": "add_member",
         "subject_id": _subject(errors, f"{p}.subject_id", a.get("subject_id")),
@@ -87,19 +91,31 @@ def _add_member(errors, p, a):
     }
 
 
+# remove_member and set_role name the member by its id, and by its type when the id is both a
+# user's and an agent's (optional: without it the id must name one member).
 def _remove_member(errors, p, a):
-    _unknown(errors, p, a, ("type", "subject_id"))
-    subject_id = _subject(errors, f"{p}.subject_id", a.get("subject_id"))
-    return {"type": "remove_member", "subject_id": subject_id}
+    _unknown(errors, p, a, ("type", "subject_id", "subject_type"))
+    return {
+        "type": "remove_member",
+        "subject_id": _subject(errors, f"{p}.subject_id", a.get("subject_id")),
+        **_named_type(errors, p, a),
+    }
 
 
 def _set_role(errors, p, a):
-    _unknown(errors, p, a, ("type", "subject_id", "role"))
+    _unknown(errors, p, a, ("type", "subject_id", "subject_type", "role"))
     return {
         "type": "set_role",
         "subject_id": _subject(errors, f"{p}.subject_id", a.get("subject_id")),
+        **_named_type(errors, p, a),
         "role": _text(errors, f"{p}.role", a.get("role")),
     }
+
+
+def _named_type(errors, p, a) -> dict:
+    if "subject_type" not in a:
+        return {}
+    return {"subject_type": _subject_type(errors, f"{p}.subject_type", a["subject_type"])}
 
 
 def _update_dao(errors, p, a):

@@ -11,6 +11,7 @@ from governance.errors import Forbidden, InvalidState, NotFound
 from models import Dao, DaoMember
 from services.bans import is_subject_banned
 from services.entitlements import members_entitlements
+from services.members import find_member
 
 
 @dataclass(frozen=True)
@@ -46,10 +47,9 @@ def entitlements_of(session, dao: Dao, member: DaoMember | None, banned: bool) -
 
 
 def access_for(session, dao: Dao, subject_id: str, subject_type: str | None = None) -> Access:
-    stmt = select(DaoMember).where(DaoMember.dao_id == dao.id, DaoMember.subject_id == subject_id)
-    if subject_type:
-        stmt = stmt.where(DaoMember.subject_type == subject_type)
-    member = session.scalar(stmt)
+    """What the subject holds in the DAO. Without `subject_type`, the id must name one member
+    (services.members.find_member: AmbiguousSubject when it is both a user's and an agent's)."""
+    member = find_member(session, dao, subject_id, subject_type)
     banned = is_subject_banned(session, subject_id)  # once: it bears on both kinds of access
     entitlements = entitlements_of(session, dao, member, banned)
     if dao.is_public and not banned:
@@ -63,7 +63,7 @@ def moderates_in(session, principal, dao: Dao | None) -> bool:
     cannot change the answer."""
     held = frozenset()
     if dao is not None and not principal.is_moderator:
-        held = access_for(session, dao, principal.subject_id).entitlements
+        held = access_for(session, dao, principal.subject_id, principal.subject_type).entitlements
     return moderates(principal.is_moderator, held)
 
 

@@ -24,7 +24,7 @@ from models import Dao, Event, TimeCreditAccount, TimeCreditTransaction
 from infra.db import transaction
 from models.timebank import GOVERNANCE_REWARD_WHERE
 from services.access import require_active
-from services.members import find_member
+from services.members import is_active_member
 from services.treasury import move_treasury
 
 TIME_TOKEN = "TIME"
@@ -154,10 +154,10 @@ def deposit_to_dao(session, dao: Dao, subject_id: str, amount, *, actor, job_id=
 
 
 def check_depositor(session, dao: Dao, subject_id: str) -> None:
-    """A deposit goes only into an active DAO, from one of its active members."""
+    """A deposit goes only into an active DAO, from one of its active members (of either type:
+    a time-credit account is the subject id's)."""
     require_active(dao)
-    member = find_member(session, dao, subject_id)
-    if member is None or member.status != "active":
+    if not is_active_member(session, dao, subject_id):
         raise Forbidden("only active members may deposit time credits into a DAO")
 
 

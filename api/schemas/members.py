@@ -39,6 +39,14 @@ class MemberSchema(AnswerSchema):
     joined_at = UtcDateTime()
 
 
+class MemberQuerySchema(StrictSchema):
+    """Which member a path's subject id names: `user:x` and `agent:x` are two members (SPEC 3)."""
+
+    subject_type = fields.String(validate=validate.OneOf(SUBJECT_TYPES), metadata={
+        "description": "the member's type; needed only when the id is both a user's and an agent's "
+                       "(409 ambiguous_subject otherwise)"})
+
+
 class MemberListQuerySchema(PageQuerySchema):
     status = fields.String(validate=validate.OneOf(MEMBER_STATUSES))
     role = fields.String(validate=ROLE_CODE)
