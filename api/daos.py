@@ -18,6 +18,7 @@ from api.treasury import treasury_items
 from models import Dao, DaoMember, Proposal
 from infra.db import transaction
 from services.daos import create_dao, deactivate_dao, update_dao
+from services.moderation import refuse_banned
 
 bp = Blueprint("daos", __name__, url_prefix="/api/v1/daos")
 TAGS = ["daos"]
@@ -27,6 +28,7 @@ TAGS = ["daos"]
 @endpoint(summary="Active DAOs the caller is an active member of; ?public=true adds the public ones",
           query=DaoListQuerySchema, responses={200: DaoPageSchema}, tags=TAGS)
 def list_daos(query: dict):
+    """A subject banned by moderation is answered 403 `banned`, as by every route under a DAO."""
     principal = g.principal
     member_of = select(DaoMember.dao_id).where(
         DaoMember.subject_id == principal.subject_id, DaoMember.subject_type == principal.subject_type,
@@ -37,6 +39,7 @@ def list_daos(query: dict):
     if "microdao_id" in query:
         stmt = stmt.where(Dao.microdao_id == query["microdao_id"])
     with transaction() as session:
+        refuse_banned(session, principal.subject_id)
         return listing(session, stmt, [Dao.slug], query)
 
 
