@@ -16,6 +16,11 @@ def _int(name: str, default: int) -> int:
     return int(raw) if raw not in (None, "") else default
 
 
+def _float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    return float(raw) if raw not in (None, "") else default
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
@@ -34,6 +39,9 @@ class Settings:
     rate_limit_per_minute: int
     job_requeue_after_seconds: int
     reward_reconcile_after_seconds: int
+    # Every Redis call (the client's and the broker's sends) gives up after this long: a hung
+    # Redis delays a request by about this much, never indefinitely.
+    redis_timeout_seconds: float = 1.0
     # Ed25519 service key (issue 13): PKCS#8 PEM; unset -> one generated once under data_dir.
     signing_key: str | None = None
     # Public keys (PEM, concatenated) of earlier service keys, still published after a rotation.
@@ -75,6 +83,7 @@ def get_settings() -> Settings:
         # A job still queued (or running with no transaction on it) this long is sent again.
         job_requeue_after_seconds=_int("JOB_REQUEUE_AFTER_SECONDS", 30),
         reward_reconcile_after_seconds=_int("REWARD_RECONCILE_AFTER_SECONDS", 120),
+        redis_timeout_seconds=_float("REDIS_TIMEOUT_SECONDS", 1.0),
         signing_key=env.get("SIGNING_KEY") or None,
         signing_previous_keys=env.get("SIGNING_PREVIOUS_KEYS") or None,
     )
