@@ -9,6 +9,7 @@ from api import disputes, moderation, timebank
 from api import activity, daos, delegations, members, roles
 from api import proposals, ratelimit, signin, votes
 from api.auth import decode_token
+from api.requests import refuse_long_url
 from api.request_log import install_request_log
 from infra.logging import configure_logging
 from api.dashboard import pages as dashboard
@@ -32,6 +33,7 @@ def create_app(config: dict | None = None) -> Flask:
         configure_logging()
     errors.register_error_handlers(app)
     install_request_log(app)  # before authentication, so that a 401 carries its request id too
+    app.before_request(refuse_long_url)
 
     @app.before_request
     def authenticate():

@@ -10,8 +10,8 @@ code. Added to each operation as they apply:
   subject), for authenticated writes; 422 for a body, a query, path parameters or an
   asynchronous request (Idempotency-Key); 503 always (a dependency down); and the statuses a
   contract lists in `problems` (e.g. 409 on a read refused in the current state);
-- 414 always: the HTTP server (gunicorn) refuses a request line longer than it accepts, with its
-  own short HTML page, before the application sees the request;
+- 414 always: a URL longer than api.requests.MAX_URL_BYTES (the app, or gunicorn for a request
+  line beyond its own limit: api/gunicorn_conf.py makes its answers problem documents too);
 - for an asynchronous operation: `Location` on the job answers, and the `Idempotency-Key` and
   `Prefer: wait=N` headers (SPEC 8.2).
 
@@ -35,6 +35,7 @@ from werkzeug.routing import IntegerConverter, UUIDConverter
 
 from api.endpoint import Contract, NotJson, endpoint
 from api.schemas.base import AnswerSchema
+from api.requests import MAX_URL_BYTES
 from api.schemas.problems import ProblemSchema
 from governance.decimals import INTEGER_DIGITS, PLACES
 
@@ -70,9 +71,8 @@ DECIMAL_RANGE = (f"in a request at most {INTEGER_DIGITS} digits before the point
                  "ASCII digits, no exponent; a JSON number in that range is accepted too")
 RETRY_AFTER_REQUIRED = {429: True, 503: False}
 REQUEST_LINE_TOO_LONG = {
-    "description": "Request line too long (over gunicorn's limit_request_line, 4094 bytes): answered by "
-                   "the HTTP server with a short HTML page, not a problem document",
-    "content": {"text/html": {"schema": {"type": "string"}}},
+    "description": f"URL too long (path and query over {MAX_URL_BYTES} bytes)",
+    "content": {PROBLEM_MEDIA_TYPE: {"schema": ProblemSchema}},
 }
 
 

@@ -7,10 +7,23 @@ from decimal import Decimal
 
 from flask import request
 from marshmallow import Schema, ValidationError
-from werkzeug.exceptions import UnsupportedMediaType
+from werkzeug.exceptions import RequestURITooLarge, UnsupportedMediaType
 
 from api.errors import BadRequest
 from governance.decimals import MAX_INTEGER_LITERAL_DIGITS
+
+
+# The longest URL (path and query string) the API reads; gunicorn accepts request lines up to
+# its own limit (8190 bytes, api/gunicorn_conf.py), so that a longer URL is refused here, as a
+# problem document, rather than by the HTTP server.
+MAX_URL_BYTES = 4096
+
+
+def refuse_long_url() -> None:
+    """before_request hook (before authentication): 414 for a URL longer than MAX_URL_BYTES."""
+    url = request.environ.get("RAW_URI") or request.full_path
+    if len(url.encode("latin-1", "replace")) > MAX_URL_BYTES:
+        raise RequestURITooLarge(f"the URL (path and query) may be at most {MAX_URL_BYTES} bytes long")
 
 
 class _TooManyDigits(Exception):

@@ -16,6 +16,7 @@ ACTIONS = ("add_evidence", "assign_moderator", "resolve", "escalate")
 RESOLUTIONS = ("resolved", "dismissed")
 # Not yet decided: evidence may be added, and the dispute waits in its moderators' queue.
 OPEN_STATUSES = ("open", "under_review")
+RESOLVABLE = ("under_review",)  # a moderator took it
 
 _ALLOWED = {
     ("open", "add_evidence"): "open",
@@ -43,9 +44,25 @@ def dispute_transition(status: str, action: str, outcome: str | None = None) -> 
                 "outcome must be resolved or dismissed",
                 errors={"outcome": ["must be one of: resolved, dismissed"]},
             )
-        if status != "under_review":
-            raise InvalidState(f"cannot resolve a dispute that is {status}")
+        if status not in RESOLVABLE:
+            raise InvalidState(_refusal(action, RESOLVABLE, status))
         return outcome
     if (status, action) not in _ALLOWED:
-        raise InvalidState(f"cannot {action} a dispute that is {status}")
+        raise InvalidState(_refusal(action, [s for s, a in _ALLOWED if a == action], status))
     return _ALLOWED[(status, action)]
+
+
+# What each action does, in words, for the message that refuses it.
+_IN_WORDS = {
+    "add_evidence": "evidence can be added to a dispute",
+    "assign_moderator": "a moderator can be assigned to a dispute",
+    "resolve": "a dispute can be resolved or dismissed",
+    "escalate": "a dispute can be escalated",
+}
+
+
+def _refusal(action: str, allowed, status: str) -> str:
+    """e.g. "evidence can be added to a dispute only while it is open or under review; this one
+    is resolved"."""
+    words = " or ".join(dict.fromkeys(state.replace("_", " ") for state in allowed))
+    return f"{_IN_WORDS[action]} only while it is {words}; this one is {status.replace('_', ' ')}"
