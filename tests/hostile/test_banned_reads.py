@@ -11,16 +11,10 @@ import pytest
 from tests.conftest import auth, unique
 from tests.daos.common import problem
 from tests.factories import add_member, make_dao
+from tests.moderation.test_bans import moderate
 
-MOD = ("moderator",)
 READS = ["", "/members", "/proposals", "/treasury", "/treasury/transactions", "/activity", "/roles",
          "/permissions", "/delegations"]
-
-
-def moderate(client, target, action):
-    response = client.post("/api/v1/moderation/actions", headers=auth(unique("user:mod"), MOD),
-                           json={"target_type": "user", "target_id": target, "action": action, "reason": "r"})
-    assert response.status_code == 201, response.get_json()
 
 
 @pytest.fixture

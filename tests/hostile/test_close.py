@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import time
 import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import update
 
@@ -18,13 +18,10 @@ from models import Job, Proposal
 from services.jobs import send_task, task_name
 from tasks.scheduler import finalize_due
 from tests.conftest import auth
+from tests.scheduler.test_sweeps import ts
 from tests.proposals.helpers import (
     act, create, dao_with_members, detail, in_seconds, url, vote, wait_status,
 )
-
-
-def ts(value: str) -> datetime:
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
 def lag_count(client) -> float:
