@@ -11,6 +11,7 @@ from api import projects, proposals, ratelimit, signin, votes
 from api import audit, credentials, exports, keys
 from api.auth import decode_token
 from api.cors import install_cors
+from api.requests import refuse_long_url
 from api.request_log import install_request_log
 from infra.logging import configure_logging
 from api.dashboard import pages as dashboard
@@ -36,6 +37,7 @@ def create_app(config: dict | None = None) -> Flask:
     errors.register_error_handlers(app)
     install_request_log(app)  # before authentication, so that a 401 carries its request id too
     install_cors(app)  # before authentication: a preflight carries no credentials
+    app.before_request(refuse_long_url)
 
     @app.before_request
     def authenticate():

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 import jwt
 
 from governance.errors import NotFound
+from governance.subjects import is_subject_id
+from governance.text import storable
 from governance.vocabulary import SUBJECT_TYPES
 from infra.config import get_settings
 
@@ -115,12 +117,15 @@ def _verify(token: str, key: str, algorithms: list[str]) -> tuple[Principal, int
     subject_type = claims.get("subject_type", "user")
     roles = claims.get("roles", [])
     sub = claims["sub"]
+    # The subject must be one a request could name (governance.subjects: no NUL, no white space,
+    # no '/'), and the roles text the database could store: otherwise the token is not valid (401).
     if (
-        not isinstance(sub, str) or not sub or len(sub) > 200
+        not is_subject_id(sub)
         or subject_type not in SUBJECT_TYPES
-        or not isinstance(roles, list) or not all(isinstance(r, str) for r in roles)
+        or not isinstance(roles, list) or not all(isinstance(r, str) and storable(r) for r in roles)
     ):
-        raise AuthError("invalid token claims")
+        raise AuthError("invalid token claims: sub must be a subject id, subject_type user or agent, "
+                        "roles a list of strings")
     return Principal(subject_id=sub, subject_type=subject_type, roles=frozenset(roles)), int(claims["exp"])
 
 

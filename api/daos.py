@@ -25,6 +25,7 @@ from infra.db import transaction
 from services.dao_state import deactivate_dao, restore_dao
 from services.daos import create_dao, update_dao
 from services.projects import daos_linking, project_ids_of
+from services.moderation import refuse_banned
 
 bp = Blueprint("daos", __name__, url_prefix="/api/v1/daos")
 TAGS = ["daos"]
@@ -45,6 +46,7 @@ def dao_answer(session, dao) -> Extended:
                   "?public=true adds the public ones; ?microdao_id= and ?project_id= filter",
           query=DaoListQuerySchema, responses={200: DaoPageSchema}, tags=TAGS)
 def list_daos(query: dict):
+    """A subject banned by moderation is answered 403 `banned`, as by every route under a DAO."""
     principal = g.principal
     member_of = select(DaoMember.dao_id).where(
         DaoMember.subject_id == principal.subject_id, DaoMember.subject_type == principal.subject_type,
@@ -58,6 +60,7 @@ def list_daos(query: dict):
     if "project_id" in query:
         stmt = stmt.where(Dao.id.in_(daos_linking(query["project_id"])))
     with transaction() as session:
+        refuse_banned(session, principal.subject_id)
         return listing(session, stmt, [Dao.slug], query, present=lambda rows: dao_answers(session, rows))
 
 

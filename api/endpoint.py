@@ -8,6 +8,8 @@ document cannot drift from the code in either direction.
 
 Requests: the decorator loads `body` (JSON) and `query` (query string) with fresh schema
 instances and passes them to the view as keyword arguments; validation errors become 422 problems.
+Path parameters holding text the database cannot store (governance.text) are refused first, with
+422, as the schemas refuse it in bodies and queries.
 
 Answers: the view returns what it answers as Flask allows (`value`, `(value, status)` or
 `(value, status, headers)`; no status means 200) and the decorator dumps `value` through the
@@ -40,10 +42,11 @@ import functools
 from dataclasses import dataclass, field
 
 from flask import Response
-from marshmallow import Schema
+from marshmallow import Schema, ValidationError
 
 from api.requests import load_body, load_query
 from api.schemas.jobs import JobSchema
+from governance.text import UNSTORABLE, storable
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,7 @@ def endpoint(*, summary: str = "", body=None, query=None, responses=None, auth: 
     def decorate(view):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
+            _refuse_unstorable_path(kwargs)
             if contract.query is not None:
                 kwargs["query"] = load_query(contract.query())
             if contract.body is not None:
@@ -92,6 +96,13 @@ def endpoint(*, summary: str = "", body=None, query=None, responses=None, auth: 
         return wrapper
 
     return decorate
+
+
+def _refuse_unstorable_path(arguments: dict) -> None:
+    unstorable = {name: [UNSTORABLE] for name, value in arguments.items()
+                  if isinstance(value, str) and not storable(value)}
+    if unstorable:
+        raise ValidationError(unstorable)
 
 
 def _is_schema(declared) -> bool:

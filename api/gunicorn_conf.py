@@ -7,8 +7,19 @@ api/stream.py), so that listeners can never take the threads ordinary requests n
 workers one API instance holds 32 listeners and still serves 32 requests at once. Scale
 listeners with more workers or instances. Logs are JSON lines (infra.logging); the per-request
 line comes from the app (api/request_log.py), so gunicorn's own access log is off.
+
+Request lines up to 8190 bytes (gunicorn's largest finite limit) reach the app, which refuses a URL
+over api.requests.MAX_URL_BYTES with a 414 problem document. What gunicorn itself still refuses
+before the app sees it (a longer request line, too large headers, a malformed request) is
+answered as a problem document too: gunicorn writes those answers with `gunicorn.util.write_error`,
+replaced here (in the master, before the workers fork) by `write_problem`.
 """
 
+import json
+
+import gunicorn.util
+
+from api.errors import HTTP_CODES
 from api.stream import MAX_STREAMS_PER_PROCESS, set_shutdown_probe
 from infra.config import get_settings
 from infra.logging import dict_config
@@ -21,9 +32,24 @@ workers = 2
 worker_class = "gthread"
 threads = REQUEST_THREADS + MAX_STREAMS_PER_PROCESS
 timeout = 60
+limit_request_line = 8190
 graceful_timeout = 10
 accesslog = None
 logconfig_dict = dict_config(_settings.log_level)
+
+
+def write_problem(sock, status_int, reason, mesg):
+    """gunicorn's own error answer (util.write_error's signature) as an RFC 9457 problem document."""
+    body = json.dumps({
+        "type": "about:blank", "status": status_int, "title": reason, "detail": str(mesg) or reason,
+        "code": HTTP_CODES.get(status_int, "http_error"),
+    }).encode()
+    head = (f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\n"
+            f"Content-Type: application/problem+json\r\nContent-Length: {len(body)}\r\n\r\n")
+    gunicorn.util.write_nonblock(sock, head.encode("latin-1") + body)
+
+
+gunicorn.util.write_error = write_problem
 
 
 def post_worker_init(worker):

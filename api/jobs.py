@@ -4,6 +4,8 @@ for the job with `Prefer: wait=N`; and the job resource itself."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import uuid
 
@@ -11,6 +13,7 @@ from flask import Blueprint, g, request
 from marshmallow import ValidationError
 
 from api.endpoint import endpoint
+from api.requests import json_body
 from api.schemas.jobs import JobSchema
 from governance.errors import Forbidden, NotFound
 from infra.db import transaction
@@ -47,12 +50,23 @@ def submit(kind: str, payload: dict, *, target_id=None, creates: bool = False):
     return job_response(job, creates=creates)
 
 
+def request_fingerprint() -> str:
+    """SHA-256 of the request an idempotency key is used for: its method, its path and its body
+    as canonical JSON (keys sorted, no insignificant white space), so that the same request
+    written with its keys in another order is the same request."""
+    canonical = json.dumps([request.method, request.path, json_body()], sort_keys=True,
+                           separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
 def enqueue(session, kind: str, payload: dict, *, target_id=None) -> Job:
     """Record a job of `kind` for the caller in the caller's transaction (services.jobs.record:
-    sent once it commits; a repeat of the caller's `Idempotency-Key` returns the first job)."""
+    sent once it commits; a repeat of the caller's `Idempotency-Key` for the same request returns
+    the first job, for another request it is 422 `idempotency_key_reused`)."""
+    key = _idempotency_key()
     return jobs.record(
         session, kind, actor=g.principal.subject_id, request=payload, target_id=target_id,
-        idempotency_key=_idempotency_key(),
+        idempotency_key=key, fingerprint=request_fingerprint() if key is not None else None,
     )
 
 

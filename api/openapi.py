@@ -5,13 +5,13 @@ Every rule of `app.url_map` becomes an operation, built from its view's `@endpoi
 marshmallow schemas are the ones that validate requests, so the document cannot drift from the
 code. Added to each operation as they apply:
 
-- the problem documents of api/errors.py: 400 (malformed JSON) and 413 for a body; 401 and 403
+- the problem documents of api/errors.py: 400 (malformed JSON), 413 and 415 (not JSON) for a body; 401 and 403
   when authenticated; 404 when the path has parameters; 409, and 429 (the write limit per
   subject), for authenticated writes; 422 for a body, a query, path parameters or an
   asynchronous request (Idempotency-Key); 503 always (a dependency down); and the statuses a
   contract lists in `problems` (e.g. 409 on a read refused in the current state);
-- 414 always: the HTTP server (gunicorn) refuses a request line longer than it accepts, with its
-  own short HTML page, before the application sees the request;
+- 414 always: a URL longer than api.requests.MAX_URL_BYTES (the app, or gunicorn for a request
+  line beyond its own limit: api/gunicorn_conf.py makes its answers problem documents too);
 - for an asynchronous operation: `Location` on the job answers, and the `Idempotency-Key` and
   `Prefer: wait=N` headers (SPEC 8.2).
 
@@ -35,7 +35,9 @@ from werkzeug.routing import IntegerConverter, UUIDConverter
 
 from api.endpoint import Contract, NotJson, endpoint
 from api.schemas.base import AnswerSchema
+from api.requests import MAX_URL_BYTES
 from api.schemas.problems import ProblemSchema
+from governance.decimals import INTEGER_DIGITS, PLACES
 
 bp = Blueprint("openapi", __name__)
 
@@ -55,31 +57,35 @@ PROBLEM_DESCRIPTIONS = {
     404: "No such resource",
     409: "State conflict (e.g. a transition not allowed from the current state)",
     413: "Request body too large",
+    415: "The body is not JSON (its Content-Type is not application/json)",
     422: "Validation failed; `errors` holds the messages per field",
     429: "Too many writes by this subject; retry after `Retry-After` seconds",
     503: "A dependency (database, broker) is unavailable; retry later",
 }
 # Retry-After is always on a 429 and on a 503 of a dependency down, not on the event stream's
 # own 503 (no listener slot left), hence required on 429 only.
+# Requests follow governance.decimals.PATTERN (at most 22 digits before the point, stated in the
+# descriptions); answers always carry 8 places, and a sum such as `W` may have more integer digits.
+DECIMAL_PATTERN = rf"^-?(0|[1-9][0-9]*)(\.[0-9]{{1,{PLACES}}})?$"
+DECIMAL_RANGE = (f"in a request at most {INTEGER_DIGITS} digits before the point and {PLACES} after, "
+                 "ASCII digits, no exponent; a JSON number in that range is accepted too")
 RETRY_AFTER_REQUIRED = {429: True, 503: False}
 REQUEST_LINE_TOO_LONG = {
-    "description": "Request line too long (over gunicorn's limit_request_line, 4094 bytes): answered by "
-                   "the HTTP server with a short HTML page, not a problem document",
-    "content": {"text/html": {"schema": {"type": "string"}}},
+    "description": f"URL too long (path and query over {MAX_URL_BYTES} bytes)",
+    "content": {PROBLEM_MEDIA_TYPE: {"schema": ProblemSchema}},
 }
 
 
 def _decimal_as_string(self, field, ret, **_) -> dict:
     """Decimals travel as strings so that no precision is lost (SPEC 8.4); a numeric range,
-    meaningless on a string in JSON Schema, moves to the description."""
+    meaningless on a string in JSON Schema, moves to the description, with the grammar and the
+    range of governance.decimals."""
     if not (isinstance(field, fields.Decimal) and field.as_string):
         return {}
     bounds = {key: ret.pop(key) for key in ("minimum", "maximum") if key in ret}
-    extra = {"type": "string", "format": "decimal", "pattern": r"^-?[0-9]+(\.[0-9]+)?$"}
-    if bounds:
-        text = ", ".join(f"{key} {value}" for key, value in bounds.items())
-        extra["description"] = f"{ret['description']} ({text})" if ret.get("description") else f"a decimal: {text}"
-    return extra
+    text = ", ".join([f"{key} {value}" for key, value in bounds.items()] + [DECIMAL_RANGE])
+    description = f"{ret['description']} ({text})" if ret.get("description") else f"a decimal: {text}"
+    return {"type": "string", "format": "decimal", "pattern": DECIMAL_PATTERN, "description": description}
 
 
 def _nullable_nested(self, field, ret, **_) -> dict:
@@ -95,7 +101,7 @@ def _nullable_nested(self, field, ret, **_) -> dict:
 def problem_statuses(contract: Contract, method: str, has_path_params: bool) -> list[int]:
     statuses = {503, *contract.problems}
     if contract.body is not None:
-        statuses |= {400, 413, 422}
+        statuses |= {400, 413, 415, 422}
     if contract.query is not None or contract.asynchronous:
         statuses.add(422)
     if contract.auth:
@@ -171,7 +177,9 @@ def operation(rule, method: str, view) -> dict:
     if contract.asynchronous:
         op["parameters"] += [
             {"in": "header", "name": "Idempotency-Key", "required": False,
-             "description": "a repeat with the same key returns the first job and enqueues nothing",
+             "description": "a repeat of the same request (method, path, body) with the same key returns "
+                            "the first job and enqueues nothing; the key used for another request is 422 "
+                            "`idempotency_key_reused`",
              "schema": {"type": "string", "minLength": 1, "maxLength": 200}},
             {"in": "header", "name": "Prefer", "required": False,
              "description": "`wait=<seconds>` (at most 30): answer once the job finished",

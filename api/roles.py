@@ -91,9 +91,10 @@ def get_permissions(slug: str, query: dict):
     action = query.get("action")
     needed = entitlement_for_action(action) if action is not None else None
     subject_id = query.get("subject_id", g.principal.subject_id)
+    subject_type = query.get("subject_type", g.principal.subject_type if subject_id == g.principal.subject_id else None)
     with transaction() as session:
         dao = dao_access(session, slug, g.principal).dao
-        entitlements = access_for(session, dao, subject_id).entitlements
+        entitlements = access_for(session, dao, subject_id, subject_type).entitlements
     return {
         "subject_id": subject_id,
         "action": action,

@@ -18,6 +18,7 @@ from governance.errors import Forbidden
 from governance.ledger import require_two_parties
 from models import TimeCreditTransaction
 from infra.db import transaction
+from governance.power import decimal_text
 from services.timebank import check_depositor, find_account
 
 bp = Blueprint("timebank", __name__, url_prefix="/api/v1")
@@ -63,7 +64,7 @@ def list_transactions(query: dict):
           asynchronous=True, tags=["timebank"])
 def post_transfer(body: dict):
     require_two_parties(g.principal.subject_id, body["to_subject_id"])
-    return submit("transfer_time_credits", {**body, "amount": str(body["amount"])})
+    return submit("transfer_time_credits", {**body, "amount": decimal_text(body["amount"])})
 
 
 @bp.post("/timebank/adjustments")
@@ -72,7 +73,7 @@ def post_transfer(body: dict):
 def post_adjustment(body: dict):
     if not g.principal.is_platform_admin:
         raise Forbidden("requires the platform_admin role")
-    return submit("adjust_time_credits", {**body, "amount": str(body["amount"])}, target_id=body["subject_id"])
+    return submit("adjust_time_credits", {**body, "amount": decimal_text(body["amount"])}, target_id=body["subject_id"])
 
 
 @bp.post("/daos/<slug>/treasury/time-deposits")
@@ -82,6 +83,6 @@ def post_time_deposit(slug: str, body: dict):
     with transaction() as session:
         access = dao_access(session, slug, g.principal, entitlement=None)
         check_depositor(session, access.dao, g.principal.subject_id)
-        payload = {"dao_id": str(access.dao.id), "amount": str(body["amount"])}
+        payload = {"dao_id": str(access.dao.id), "amount": decimal_text(body["amount"])}
         job = enqueue(session, "deposit_time_credits", payload, target_id=access.dao.id)
     return job_response(job)

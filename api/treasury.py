@@ -13,6 +13,7 @@ from governance.tokens import settled_address
 from models import TreasuryBalance, TreasuryTransaction
 from infra.db import transaction
 from services.treasury import token_address
+from governance.power import decimal_text
 
 bp = Blueprint("treasury", __name__, url_prefix="/api/v1/daos/<slug>/treasury")
 
@@ -57,6 +58,6 @@ def post_delta(slug: str, body: dict):
         # Another contract than the token's is a 409 now; the task checks again under its lock.
         settled_address(body["token_symbol"], token_address(session, access.dao, body["token_symbol"]),
                         body.get("contract_address"))
-        payload = {"dao_id": str(access.dao.id), **body, "delta": str(body["delta"])}
+        payload = {"dao_id": str(access.dao.id), **body, "delta": decimal_text(body["delta"])}
         job = enqueue(session, "apply_treasury_delta", payload, target_id=access.dao.id)
     return job_response(job, creates=True)

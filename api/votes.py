@@ -24,6 +24,7 @@ from governance.ballot_policy import admit_ballot
 from governance.ballots import validate_ballot
 from governance.errors import BallotsSecret
 from governance.secrecy import redact_vote
+from governance.lifecycle import voting_ends_at
 from models import Vote
 from infra.db import transaction
 from infra.db import db_now
@@ -66,7 +67,8 @@ def post_vote(slug: str, pslug: str, body: dict):
         access = dao_access(session, slug, principal, None)
         require_active(access.dao)
         proposal = visible_proposal(session, principal, access, pslug, lock="key_share")
-        admit_ballot(proposal.status, db_now(session), proposal.start_at, proposal.end_at,
+        admit_ballot(proposal.status, db_now(session), proposal.start_at,
+                     voting_ends_at(proposal.end_at, proposal.closed_at),
                      in_snapshot(session, proposal, principal.subject_id))
         ballot = validate_ballot(proposal.effective_voting_type, proposal.options or (), body)
         job = enqueue(

@@ -6,7 +6,8 @@ A message is acknowledged only once its task was handed to the broker; a message
 failed is redelivered later (negative ack with a delay), so a broker outage delays rewards but
 loses none. The reward task is idempotent (a unique index), so redeliveries and duplicate
 events pay once. The consumer is durable: after a stop it resumes where it left off.
-NATS going away ends the connection; the loop then reconnects with backoff.
+NATS going away ends the connection; the loop then reconnects with backoff. A fetch that finds
+nothing within its timeout is the idle case, not an outage: nothing is logged.
 """
 
 from __future__ import annotations
@@ -126,6 +127,17 @@ async def handle_batch(messages, stop: asyncio.Event) -> None:
         return
 
 
+async def next_batch(sub) -> list:
+    """The next messages, or [] when none came within FETCH_TIMEOUT_SECONDS: an idle fetch, not
+    an outage. nats-py says "nothing came" with nats.errors.TimeoutError (FetchTimeoutError), and
+    in some of its branches (a reply that arrived just before the deadline) with a plain
+    asyncio.TimeoutError, which both are; a connection that is really gone raises another error."""
+    try:
+        return await sub.fetch(FETCH_BATCH, timeout=FETCH_TIMEOUT_SECONDS)
+    except asyncio.TimeoutError:
+        return []
+
+
 async def subscribe(js):
     await ensure_stream(js)
     try:
@@ -147,11 +159,7 @@ async def consume(stop: asyncio.Event) -> None:
             log.info("consumer ready: durable %s on %s", DURABLE, FILTER_SUBJECT)
             failures = 0
             while not stop.is_set():
-                try:
-                    messages = await sub.fetch(FETCH_BATCH, timeout=FETCH_TIMEOUT_SECONDS)
-                except nats.errors.TimeoutError:
-                    continue
-                await handle_batch(messages, stop)
+                await handle_batch(await next_batch(sub), stop)
         except (nats.errors.Error, OSError, asyncio.TimeoutError) as error:
             failures += 1
             delay = min(RECONNECT_MAX_SECONDS, 0.5 * 2**failures)

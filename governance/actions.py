@@ -10,6 +10,7 @@ from collections.abc import Container
 
 from governance.errors import ValidationFailed
 from governance.validation import FieldErrors, bounded_decimal, setting_value
+from governance.subjects import SUBJECT_ID_RULE, is_subject_id
 from governance.vocabulary import SUBJECT_TYPES
 
 ACTION_TYPES = ("treasury_transfer", "add_member", "remove_member", "set_role", "update_dao")
@@ -21,7 +22,7 @@ _DAO_FIELDS = (
 )
 
 
-MAX_TEXT = 200  # subject ids, roles, names: the API's own bounds for the same fields
+MAX_TEXT = 200  # roles, names: the API's own bounds for the same fields
 MAX_DESCRIPTION = 5000
 
 
@@ -35,6 +36,17 @@ def _text(errors, key, value, *, required=True, allow_empty=False, max_length=MA
         return None
     if len(value) > max_length:
         errors.add(key, f"at most {max_length} characters")
+        return None
+    return value
+
+
+def _subject(errors, key, value):
+    """A subject id (governance.subjects), required."""
+    if value is None:
+        errors.add(key, "missing required field")
+        return None
+    if not is_subject_id(value):
+        errors.add(key, f"must be a subject id: {SUBJECT_ID_RULE}")
         return None
     return value
 
@@ -56,18 +68,22 @@ def _treasury_transfer(errors, p, a):
         "type": "treasury_transfer",
         "token_symbol": symbol,
         "amount": bounded_decimal(errors, f"{p}.amount", a.get("amount"), minimum=0, exclusive=True),
-        "to_subject_id": _text(errors, f"{p}.to_subject_id", a.get("to_subject_id")),
+        "to_subject_id": _subject(errors, f"{p}.to_subject_id", a.get("to_subject_id")),
     }
+
+
+def _subject_type(errors, key, value):
+    if value not in SUBJECT_TYPES:
+        errors.add(key, f"must be one of: {', '.join(SUBJECT_TYPES)}")
+    return value
 
 
 def _add_member(errors, p, a):
     _unknown(errors, p, a, ("type", "subject_id", "subject_type", "role", "voting_power"))
-    subject_type = a.get("subject_type", "user")
-    if subject_type not in SUBJECT_TYPES:
-        errors.add(f"{p}.subject_type", "must be one of: user, agent")
+    subject_type = _subject_type(errors, f"{p}.subject_type", a.get("subject_type", "user"))
     return {
         "type": "add_member",
-        "subject_id": _text(errors, f"{p}.subject_id", a.get("subject_id")),
+        "subject_id": _subject(errors, f"{p}.subject_id", a.get("subject_id")),
         "subject_type": subject_type,
         "role": _text(errors, f"{p}.role", a.get("role", "member")),
         "voting_power": bounded_decimal(
@@ -76,19 +92,31 @@ def _add_member(errors, p, a):
     }
 
 
+# remove_member and set_role name the member by its id, and by its type when the id is both a
+# user's and an agent's (optional: without it the id must name one member).
 def _remove_member(errors, p, a):
-    _unknown(errors, p, a, ("type", "subject_id"))
-    subject_id = _text(errors, f"{p}.subject_id", a.get("subject_id"))
-    return {"type": "remove_member", "subject_id": subject_id}
+    _unknown(errors, p, a, ("type", "subject_id", "subject_type"))
+    return {
+        "type": "remove_member",
+        "subject_id": _subject(errors, f"{p}.subject_id", a.get("subject_id")),
+        **_named_type(errors, p, a),
+    }
 
 
 def _set_role(errors, p, a):
-    _unknown(errors, p, a, ("type", "subject_id", "role"))
+    _unknown(errors, p, a, ("type", "subject_id", "subject_type", "role"))
     return {
         "type": "set_role",
-        "subject_id": _text(errors, f"{p}.subject_id", a.get("subject_id")),
+        "subject_id": _subject(errors, f"{p}.subject_id", a.get("subject_id")),
+        **_named_type(errors, p, a),
         "role": _text(errors, f"{p}.role", a.get("role")),
     }
+
+
+def _named_type(errors, p, a) -> dict:
+    if "subject_type" not in a:
+        return {}
+    return {"subject_type": _subject_type(errors, f"{p}.subject_type", a["subject_type"])}
 
 
 def _update_dao(errors, p, a):

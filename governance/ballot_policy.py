@@ -12,6 +12,7 @@ from datetime import datetime
 
 from governance.errors import AlreadyVoted, NotEligible, VotingClosed
 from governance.lifecycle import vote_window_open
+from governance.times import utc_text
 
 
 @dataclass(frozen=True)
@@ -39,11 +40,19 @@ def admit_ballot(
     eligible: bool,
 ) -> None:
     """Raise VotingClosed unless the proposal is active and `submitted_at` falls in its window
-    (governance.lifecycle.vote_window_open), then NotEligible unless `eligible`."""
+    (governance.lifecycle.vote_window_open; `end_at` is when voting ends, the close included:
+    lifecycle.voting_ends_at), saying when voting opens or closed; then NotEligible unless
+    `eligible`."""
+    if proposal_status == "draft":
+        raise VotingClosed("voting has not opened: the proposal is a draft, not yet activated")
     if proposal_status != "active":
-        raise VotingClosed(f"voting is not open (the proposal is {proposal_status})")
+        if proposal_status == "canceled" or end_at is None:
+            raise VotingClosed(f"voting is closed: the proposal is {proposal_status}")
+        raise VotingClosed(f"voting closed at {utc_text(end_at)}: the proposal is {proposal_status}")
+    if start_at is not None and submitted_at < start_at:
+        raise VotingClosed(f"voting opens at {utc_text(start_at)}")
     if not vote_window_open(submitted_at, start_at, end_at):
-        raise VotingClosed("the vote was not submitted while the proposal was open")
+        raise VotingClosed(f"voting closed at {utc_text(end_at)}" if end_at is not None else "voting is not open")
     if not eligible:
         raise NotEligible("not in this proposal's eligibility snapshot, or banned since")
 

@@ -26,6 +26,7 @@ OPEN_STATUSES = ("open", "under_review")
 ESCALATED = "escalated"
 # Every status a moderator's queue can show: escalated disputes wait for platform moderators.
 PENDING_STATUSES = (*OPEN_STATUSES, ESCALATED)
+RESOLVABLE = ("under_review", ESCALATED)  # a moderator took it, or it went beyond its DAO
 
 _ALLOWED = {
     ("open", "add_evidence"): "open",
@@ -36,7 +37,6 @@ _ALLOWED = {
     ("open", "escalate"): ESCALATED,  # only once escalation is due (dispute_transition)
     (ESCALATED, "assign_moderator"): ESCALATED,
 }
-_RESOLVABLE = ("under_review", ESCALATED)
 
 
 def escalation_due_at(opened_at: datetime, escalate_after_seconds: int) -> datetime:
@@ -63,11 +63,11 @@ def dispute_transition(status: str, action: str, outcome: str | None = None, *, 
                 "outcome must be resolved or dismissed",
                 errors={"outcome": ["must be one of: resolved, dismissed"]},
             )
-        if status not in _RESOLVABLE:
-            raise InvalidState(f"cannot resolve a dispute that is {status}")
+        if status not in RESOLVABLE:
+            raise InvalidState(_refusal(action, RESOLVABLE, status))
         return outcome
     if (status, action) not in _ALLOWED:
-        raise InvalidState(f"cannot {action} a dispute that is {status}")
+        raise InvalidState(_refusal(action, [s for s, a in _ALLOWED if a == action], status))
     if (status, action) == ("open", "escalate") and (now is None or escalation_due is None or now < escalation_due):
         when = f" from {escalation_due.isoformat()}" if escalation_due is not None else ""
         raise InvalidState(f"an open dispute can be escalated once no moderator took it in time{when}; "
@@ -86,3 +86,19 @@ def require_escalator(status: str, is_party: bool) -> None:
     (it asks for moderation nobody gave). Forbidden otherwise."""
     if status == "open" and not is_party:
         raise Forbidden("only a party escalates an open dispute; a moderator takes it instead")
+
+
+# What each action does, in words, for the message that refuses it.
+_IN_WORDS = {
+    "add_evidence": "evidence can be added to a dispute",
+    "assign_moderator": "a moderator can be assigned to a dispute",
+    "resolve": "a dispute can be resolved or dismissed",
+    "escalate": "a dispute can be escalated",
+}
+
+
+def _refusal(action: str, allowed, status: str) -> str:
+    """e.g. "evidence can be added to a dispute only while it is open or under review; this one
+    is resolved"."""
+    words = " or ".join(dict.fromkeys(state.replace("_", " ") for state in allowed))
+    return f"{_IN_WORDS[action]} only while it is {words}; this one is {status.replace('_', ' ')}"

@@ -55,6 +55,12 @@ class InsufficientFunds(DomainError):
     code, status, title = "insufficient_funds", 409, "Insufficient funds"
 
 
+class BalanceOutOfRange(DomainError):
+    """A movement whose result the ledger columns cannot hold (governance.decimals: |x| < 10^22)."""
+
+    code, status, title = "balance_out_of_range", 409, "Balance out of range"
+
+
 class Conflict(DomainError):
     code, status, title = "conflict", 409, "Conflict"
 

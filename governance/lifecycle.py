@@ -134,11 +134,20 @@ def check_request(
         activation_window(now, start_at, end_at, voting_period_seconds)
 
 
+def voting_ends_at(end_at: datetime | None, closed_at: datetime | None) -> datetime | None:
+    """When voting ends: the scheduled `end_at`, or `closed_at` when a manager closed the
+    proposal before it (`close` keeps end_at as scheduled and records closed_at)."""
+    if closed_at is not None and (end_at is None or closed_at < end_at):
+        return closed_at
+    return end_at
+
+
 def vote_window_open(
     submitted_at: datetime, start_at: datetime | None, end_at: datetime | None
 ) -> bool:
     """True iff a vote submitted (accepted by the API) at `submitted_at` is in time:
-    start_at <= submitted_at < end_at. A window with a missing bound is closed."""
+    start_at <= submitted_at < end_at (`end_at`: voting_ends_at). A window with a missing bound
+    is closed."""
     if start_at is None or end_at is None:
         return False
     return start_at <= submitted_at < end_at

@@ -3,10 +3,10 @@ the DAO settings that actions and type rules may set (with the bounds of the DAO
 
 from decimal import Decimal
 
-from governance.power import as_decimal, decimal_text
+from governance.decimals import parse_decimal
+from governance.power import decimal_text
 from governance.vocabulary import GOVERNANCE_MODELS, VOTING_TYPES
 
-MAX_DECIMAL = Decimal(10) ** 22  # numeric(30,8)
 VOTING_PERIOD_SECONDS = (60, 31_536_000)  # the DAO field's bounds (one minute to a year)
 
 
@@ -18,23 +18,21 @@ class FieldErrors(dict):
 
 
 def bounded_decimal(errors, key, value, *, minimum, exclusive=False, maximum=None):
-    """A decimal string (or integer) within bounds, normalized to 8 places; None on error."""
+    """A decimal (governance.decimals: a string of its grammar or a number, in the columns'
+    range) within bounds, normalized to 8 places; None on error."""
     if value is None:
         errors.add(key, "missing required field")
         return None
     try:
-        d = as_decimal(value)
-    except (TypeError, ValueError):
-        errors.add(key, "must be a decimal string")
-        return None
-    if d.as_tuple().exponent < -8:
-        errors.add(key, "at most 8 decimal places")
+        d = parse_decimal(value)
+    except ValueError as error:
+        errors.add(key, str(error))
         return None
     if d < minimum or (exclusive and d == minimum):
         errors.add(key, f"must be {'>' if exclusive else '>='} {minimum}")
         return None
-    if d > (maximum if maximum is not None else MAX_DECIMAL):
-        errors.add(key, f"must be <= {maximum if maximum is not None else MAX_DECIMAL}")
+    if maximum is not None and d > maximum:
+        errors.add(key, f"must be <= {maximum}")
         return None
     return decimal_text(d)
 

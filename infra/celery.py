@@ -110,6 +110,7 @@ def _forget_task_ids(**_) -> None:
 
 
 def _configuration() -> dict:
+    redis_timeout = get_settings().redis_timeout_seconds
     return dict(
         broker_url=get_settings().redis_url,
         task_queues=[Queue(name) for name in QUEUES],
@@ -120,8 +121,20 @@ def _configuration() -> dict:
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
-        # The visibility timeout outlasts any task; no task uses long ETAs or countdowns.
-        broker_transport_options={"visibility_timeout": 3600},
+        # The visibility timeout outlasts any task; no task uses long ETAs or countdowns. Every
+        # command to Redis gives up after the Redis timeout (without it a send to a Redis that
+        # accepts connections but never answers blocks forever, and with it the request that
+        # sends), and establishing a connection to send is tried once (`max_retries`: kombu's
+        # default retries without end).
+        broker_transport_options={
+            "visibility_timeout": 3600, "socket_timeout": redis_timeout, "socket_connect_timeout": redis_timeout,
+            "max_retries": 0,
+        },
+        broker_connection_timeout=redis_timeout,
+        # A send is retried once, at once (a pooled connection that Redis dropped reconnects);
+        # a broker that still cannot take it fails the send: the job row stays queued and the
+        # requeue sweep sends it (services.jobs).
+        task_publish_retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0, "interval_max": 0},
         task_time_limit=300,
         task_soft_time_limit=240,
         broker_connection_retry_on_startup=True,

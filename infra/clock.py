@@ -3,11 +3,10 @@ freezegun."""
 
 from datetime import datetime, timezone
 
+from governance.times import utc_text
+
+__all__ = ["utc_text", "utcnow"]
+
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
-
-
-def utc_text(moment: datetime) -> str:
-    """ISO 8601 in UTC with a trailing Z, as every answer and event carries times (SPEC 8.4)."""
-    return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")

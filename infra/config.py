@@ -22,6 +22,11 @@ def _origins(raw: str) -> tuple[str, ...]:
     return tuple(origin.strip().lower().rstrip("/") for origin in raw.split(",") if origin.strip())
 
 
+def _float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    return float(raw) if raw not in (None, "") else default
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
@@ -46,6 +51,9 @@ class Settings:
     cors_origins: tuple[str, ...]
     # `Prefer: wait` requests one subject may hold at once in one API process (services/job_waits.py).
     max_waits_per_subject: int
+    # Every Redis call (the client's and the broker's sends) gives up after this long: a hung
+    # Redis delays a request by about this much, never indefinitely.
+    redis_timeout_seconds: float = 1.0
     # Ed25519 service key (issue 13): PKCS#8 PEM; unset -> one generated once under data_dir.
     signing_key: str | None = None
     # Public keys (PEM, concatenated) of earlier service keys, still published after a rotation.
@@ -90,6 +98,7 @@ def get_settings() -> Settings:
         dispute_escalation_after_seconds=_int("DISPUTE_ESCALATION_AFTER_SECONDS", 259200),
         cors_origins=_origins(env.get("CORS_ORIGINS", "")),
         max_waits_per_subject=_int("MAX_WAITS_PER_SUBJECT", 4),
+        redis_timeout_seconds=_float("REDIS_TIMEOUT_SECONDS", 1.0),
         signing_key=env.get("SIGNING_KEY") or None,
         signing_previous_keys=env.get("SIGNING_PREVIOUS_KEYS") or None,
     )

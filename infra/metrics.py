@@ -84,9 +84,11 @@ def database_metrics(job_kinds=()) -> list:
         )}
         jobs = _counts(session, Job.kind, Job.status)
         latency = _histogram(session, job_latency, JOB_LATENCY_BUCKETS, Job.finished_at.is_not(None), group_by=Job.kind)
-        # Finalizations by the scheduler after end_at; an early close by a manager is not "late".
+        # Scheduled finalizations only: a proposal a manager closed (closed_at set) is not "late",
+        # whether it was closed before its end_at or after.
         lags = _histogram(session, lag, FINALIZATION_LAG_BUCKETS, Proposal.finalized_at.is_not(None),
-                          Proposal.end_at.is_not(None), Proposal.finalized_at >= Proposal.end_at)
+                          Proposal.end_at.is_not(None), Proposal.closed_at.is_(None),
+                          Proposal.finalized_at >= Proposal.end_at)
         backlog, oldest_event = session.execute(
             select(func.count(), func.min(Event.created_at)).where(Event.published_at.is_(None))
         ).one()

@@ -39,6 +39,9 @@ class Job(Base):
     result: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     error: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     idempotency_key: Mapped[str | None]
+    # What the key was first used for (method, path, body: api/jobs.py); a repeat of the key for
+    # another request is refused (services.jobs.record).
+    request_fingerprint: Mapped[str | None]
     attempts: Mapped[int] = mapped_column(default=0, server_default=text("0"))
     submitted_at: Mapped[datetime] = mapped_column(server_default=func.now())
     started_at: Mapped[datetime | None]

@@ -45,6 +45,8 @@ class Proposal(Base):
         # The scheduler's scans: drafts due to open, active proposals due to close.
         Index(None, "status", "end_at"),
         Index(None, "status", "start_at"),
+        # Closed proposals still waiting for the votes submitted before their close.
+        Index(None, "status", "closed_at"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
@@ -87,6 +89,8 @@ class Proposal(Base):
     updated_at: Mapped[UpdatedAt]
     activated_at: Mapped[datetime | None]
     finalized_at: Mapped[datetime | None]
+    # When a manager closed the proposal early (`close`); its scheduled end_at stays as it was.
+    closed_at: Mapped[datetime | None]
     executed_at: Mapped[datetime | None]
 
     dao: Mapped[Dao] = relationship()

@@ -29,6 +29,7 @@ from governance.receipts import ballot_leaf_hash
 from governance.errors import DomainError, NotFound
 from infra.celery import BROKER_ERRORS
 from infra.db import after_commit
+from governance.lifecycle import voting_ends_at
 from models import Dao, DaoMember, Job, Proposal, ProposalVoter, Vote
 from services.bans import banned_among
 from services.disclosure import votes_hidden
@@ -105,7 +106,8 @@ def record_votes(session, proposal: Proposal, dao: Dao, jobs: list[Job]) -> dict
     ballots: dict = {}
     for job in jobs:
         try:
-            admit_ballot(proposal.status, job.submitted_at, proposal.start_at, proposal.end_at,
+            admit_ballot(proposal.status, job.submitted_at, proposal.start_at,
+                         voting_ends_at(proposal.end_at, proposal.closed_at),
                          job.actor in eligible and eligible[job.actor][2])
             ballots[job.id] = validate_ballot(
                 proposal.effective_voting_type, proposal.options or (), ballot_of(job.request))

@@ -12,7 +12,7 @@ from sqlalchemy.dialects.postgresql import insert
 from governance.errors import ValidationFailed
 from services.outbox import record_event
 from models import Dao, Delegation
-from services.members import find_member
+from services.members import is_active_member
 
 
 def _event(session, dao, delegator_id, proposal_type, delegate_id, previous, actor) -> None:
@@ -39,8 +39,7 @@ def set_delegate(session, dao: Dao, delegator_id: str, delegate_id: str, *, acto
     `delegation_changed` unless the delegate was already this one."""
     if delegate_id == delegator_id:
         raise ValidationFailed("no self-delegation", errors={"delegate_id": ["cannot delegate to yourself"]})
-    delegate = find_member(session, dao, delegate_id)
-    if delegate is None or delegate.status != "active":
+    if not is_active_member(session, dao, delegate_id):  # delegations name subjects by id alone
         raise ValidationFailed(
             "the delegate is not a member", errors={"delegate_id": ["not an active member of this DAO"]}
         )

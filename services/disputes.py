@@ -44,14 +44,16 @@ def _dao_of(session, dispute: Dispute) -> Dao | None:
     return session.scalar(select(Dao).where(Dao.slug == slug)) if slug else None
 
 
-def moderated_dao_slugs(session, subject_id: str) -> list[str]:
+def moderated_dao_slugs(session, subject_id: str, subject_type: str) -> list[str]:
     """The DAOs in which the subject holds `can_moderate`."""
     memberships = session.execute(
         select(Dao, DaoMember).join(DaoMember, DaoMember.dao_id == Dao.id)
-        .where(DaoMember.subject_id == subject_id, DaoMember.status == "active")
+        .where(DaoMember.subject_id == subject_id, DaoMember.subject_type == subject_type,
+               DaoMember.status == "active")
     ).all()
     return sorted(
-        dao.slug for dao, _ in memberships if moderates(False, access_for(session, dao, subject_id).entitlements)
+        dao.slug for dao, _ in memberships
+        if moderates(False, access_for(session, dao, subject_id, subject_type).entitlements)
     )
 
 
@@ -187,7 +189,7 @@ def moderator_queue(session, principal, *, status: str | None, assigned_to_me: b
     waiting = PENDING_STATUSES if principal.is_moderator else OPEN_STATUSES
     stmt = select(Dispute).where(Dispute.status.in_([s for s in waiting if s == status] if status else waiting))
     if not principal.is_moderator:
-        slugs = moderated_dao_slugs(session, principal.subject_id)
+        slugs = moderated_dao_slugs(session, principal.subject_id, principal.subject_type)
         if not slugs:
             raise Forbidden("requires the moderator role or can_moderate in a DAO")
         stmt = stmt.where(

@@ -27,27 +27,28 @@ def granted_by(session, dao: Dao, codes: Iterable[str]) -> frozenset[str]:
     return roles_grant(role_table(session, dao, codes), codes)
 
 
-def extra_roles(session, dao: Dao, subject_ids) -> dict[str, list[str]]:
-    """subject_id -> the extra roles it holds in the DAO, by code; `subject_ids` a list or a
-    subquery (subjects without extra roles are absent)."""
-    extra: dict[str, list[str]] = defaultdict(list)
-    for subject_id, role in session.execute(
-        select(DaoRoleAssignment.subject_id, DaoRoleAssignment.role)
+def extra_roles(session, dao: Dao, subject_ids) -> dict[tuple[str, str], list[str]]:
+    """(subject_type, subject_id) -> the extra roles it holds in the DAO, by code (a member is
+    its type and its id: SPEC 3); `subject_ids` a list or a subquery (subjects without extra
+    roles are absent)."""
+    extra: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for subject_type, subject_id, role in session.execute(
+        select(DaoRoleAssignment.subject_type, DaoRoleAssignment.subject_id, DaoRoleAssignment.role)
         .where(DaoRoleAssignment.dao_id == dao.id, DaoRoleAssignment.subject_id.in_(subject_ids))
         .order_by(DaoRoleAssignment.role)
     ):
-        extra[subject_id].append(role)
+        extra[(subject_type, subject_id)].append(role)
     return extra
 
 
 def members_roles(session, dao: Dao, members: Sequence, subject_ids=None) -> list[list[str]]:
-    """Every role each of `members` (rows or objects with subject_id and role) holds: its role,
+    """Every role each of `members` (rows or objects with subject_type, subject_id and role) holds: its role,
     then its extra roles (governance.entitlements.held_roles). `subject_ids`: a subquery
     selecting their ids, for many members (default: the list of their ids)."""
     if not members:
         return []
     extra = extra_roles(session, dao, subject_ids if subject_ids is not None else [m.subject_id for m in members])
-    return [held_roles(m.role, extra.get(m.subject_id, ())) for m in members]
+    return [held_roles(m.role, extra.get((m.subject_type, m.subject_id), ())) for m in members]
 
 
 def members_entitlements(

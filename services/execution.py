@@ -27,7 +27,7 @@ def _treasury_transfer(session, dao, proposal, action, *, actor, job_id):
             actor=actor, job_id=job_id,
         )
     entry = move_treasury(
-        session, dao, token, -amount, reason=f"proposal {proposal.slug}: transfer to {recipient}",
+        session, dao, token, amount.copy_negate(), reason=f"proposal {proposal.slug}: transfer to {recipient}",
         actor=actor, reference_id=str(proposal.id), job_id=job_id,
     )
     return {"transaction_id": str(entry.id), "balance": decimal_text(entry.balance_after)}
@@ -43,12 +43,14 @@ def _add_member(session, dao, proposal, action, *, actor, job_id):
 
 
 def _remove_member(session, dao, proposal, action, *, actor, job_id):
-    member = members.remove_member(session, dao, action["subject_id"], actor=actor)
+    member = members.remove_member(session, dao, action["subject_id"], actor=actor,
+                                   subject_type=action.get("subject_type"))
     return {"subject_id": member.subject_id, "status": member.status}
 
 
 def _set_role(session, dao, proposal, action, *, actor, job_id):
-    member = members.set_role(session, dao, action["subject_id"], action["role"], actor=actor)
+    member = members.set_role(session, dao, action["subject_id"], action["role"], actor=actor,
+                              subject_type=action.get("subject_type"))
     return {"subject_id": member.subject_id, "role": member.role}
 
 

@@ -3,7 +3,10 @@ one table of task names and queues.
 
 A job is a row in `jobs` whose id is also the id of its Celery task. Its life:
 - `record()` inserts it `queued` in the caller's transaction (a repeat of an idempotency key by
-  the same actor returns the first job) and sends its task once that transaction committed. When
+  the same actor returns the first job, whatever its status, when it carries the same request
+  fingerprint, and is refused with 422 `idempotency_key_reused` when it carries another: as
+  payment APIs and the IETF Idempotency-Key draft do, a key names one request, never two) and
+  sends its task once that transaction committed. When
   the broker is down the job stays recorded `queued`, a warning is logged, and the requeue sweep
   (`requeue_stale()`, sent by beat) sends it later: the row, not the message, is the record.
 - `run_job()` runs it once however often its task is delivered: the attempt is counted first
@@ -35,7 +38,7 @@ from datetime import timedelta
 from sqlalchemy import Text, bindparam, cast, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 
-from governance.errors import DomainError
+from governance.errors import DomainError, ValidationFailed
 from infra.celery import BROKER_ERRORS, QUEUES, TRANSIENT_ERRORS, celery_app
 from infra.config import get_settings
 from infra.db import after_commit, transaction
@@ -75,6 +78,13 @@ JOB_FINISHED_CHANNEL = "governance_job_finished"
 SWEEP_LIMIT = 1000
 
 
+class IdempotencyKeyReused(ValidationFailed):
+    code, title = "idempotency_key_reused", "Idempotency key reused"
+
+    def __init__(self, message: str):
+        super().__init__(message, errors={"Idempotency-Key": [message]})
+
+
 def task_name(kind: str) -> str:
     return f"governance.{kind}"
 
@@ -94,21 +104,31 @@ def send_task(name: str, args=(), kwargs=None, **options):
     return celery_app.send_task(name, args=list(args), kwargs=kwargs, queue=ROUTES[name], **options)
 
 
-def record(session, kind: str, *, actor: str, request: dict, target_id=None, idempotency_key: str | None = None) -> Job:
+def record(session, kind: str, *, actor: str, request: dict, target_id=None, idempotency_key: str | None = None,
+           fingerprint: str | None = None) -> Job:
     """Record a job of `kind` for `actor` in the caller's transaction; its task is sent once that
-    transaction commits. A repeat of (`actor`, `idempotency_key`) returns the first job and sends
-    nothing."""
+    transaction commits. A repeat of (`actor`, `idempotency_key`) sends nothing: it returns the
+    first job (queued, running or finished) when its `fingerprint` (of the request: the API's
+    method, path and body) is the first one's, and raises IdempotencyKeyReused when it is another.
+    A job recorded without a fingerprint (by the system, or before fingerprints were stored)
+    matches any repeat."""
     if kind not in JOB_QUEUES:
         raise ValueError(f"unknown job kind {kind!r}")
     stmt = insert(Job).values(
         id=uuid.uuid4(), kind=kind, status="queued", actor=actor, request=request,
         target_id=str(target_id) if target_id else None, idempotency_key=idempotency_key,
+        request_fingerprint=fingerprint,
     )
     if idempotency_key is not None:
         stmt = stmt.on_conflict_do_nothing(index_elements=["actor", "idempotency_key"])
     job_id = session.execute(stmt.returning(Job.id)).scalar_one_or_none()
     if job_id is None:
-        return session.scalar(select(Job).where(Job.actor == actor, Job.idempotency_key == idempotency_key))
+        first = session.scalar(select(Job).where(Job.actor == actor, Job.idempotency_key == idempotency_key))
+        if None not in (first.request_fingerprint, fingerprint) and first.request_fingerprint != fingerprint:
+            raise IdempotencyKeyReused(
+                f"this Idempotency-Key was used for another request (a {first.kind} job, {first.id}); "
+                "use a new key for a new request")
+        return first
     after_commit(session, lambda: _send(job_id, kind))
     return session.get(Job, job_id)
 

@@ -163,12 +163,12 @@ def finalize_if_early(session, proposal_id, *, actor: str) -> bool:
 
 
 def close(session, proposal: Proposal, *, actor: str, **_) -> dict:
-    """Finalize now: voting ends at once (end_at moves to now when later), then the proposal is
-    finalized unless a vote submitted before that still waits; the finalize sweep then
-    finalizes it as soon as those votes are in."""
-    now = db_now(session)
-    if proposal.end_at is None or proposal.end_at > now:
-        proposal.end_at = now
+    """Finalize now: voting ends at once (`closed_at` = now; the scheduled `end_at` is kept, and
+    voting ends at the earlier of the two: governance.lifecycle.voting_ends_at), then the
+    proposal is finalized unless a vote submitted before that still waits; the finalize sweep
+    then finalizes it as soon as those votes are in."""
+    proposal.closed_at = db_now(session)
+    session.flush()
     if finalize(session, [proposal], actor=actor):
         return _summary(proposal, True, result=proposal.result)
     return _summary(proposal, False, waiting_for_votes=True)
@@ -214,7 +214,7 @@ def run_transition(session, proposal_id, action: str, *, actor: str, job_id=None
 def claim_due(session, action: str, limit: int, skip=()) -> list[Proposal]:
     """Lock (SKIP LOCKED) up to `limit` proposals due for the scheduler, other than those in
     `skip`: drafts of active DAOs whose start_at has come (and whose end_at, if any, has not), or
-    active proposals whose end_at has passed and that wait for no vote job."""
+    active proposals whose voting ended (end_at passed, or closed) and that wait for no vote job."""
     now = func.now()
     if action == "activate":
         due = (
@@ -224,8 +224,9 @@ def claim_due(session, action: str, limit: int, skip=()) -> list[Proposal]:
         )
         order = Proposal.start_at
     else:
-        due = (Proposal.status == "active") & (Proposal.end_at <= now) & ~pending_votes_clause()
-        order = Proposal.end_at
+        ended = (Proposal.end_at <= now) | (Proposal.closed_at <= now)
+        due = (Proposal.status == "active") & ended & ~pending_votes_clause()
+        order = func.least(Proposal.end_at, Proposal.closed_at)
     if skip:
         due = due & Proposal.id.not_in(list(skip))
     return list(session.scalars(

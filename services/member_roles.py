@@ -17,8 +17,8 @@ from sqlalchemy.dialects.postgresql import insert
 from governance.authority import require_within
 from governance.entitlements import check_extra_role
 from models import Dao, DaoMember, DaoRoleAssignment
-from services.entitlements import granted_by
-from services.members import member_data, roles_held
+from services.entitlements import granted_by, members_roles
+from services.members import member_data
 from services.outbox import record_event
 from services.roles import require_role
 
@@ -27,7 +27,7 @@ def require_may_manage(session, access, member: DaoMember | None, role: str | No
                        field: str = "role") -> None:
     """No escalation: the caller (`access`) must hold every entitlement the roles `member` holds
     and the role `role` (when given; an unknown one is a validation error on `field`) grant."""
-    codes = roles_held(session, access.dao, [member])[member.subject_id] if member is not None else []
+    codes = members_roles(session, access.dao, [member])[0] if member is not None else []
     if role is not None:
         codes.append(require_role(session, access.dao, role, field=field).code)
     require_within(access.entitlements, granted_by(session, access.dao, codes))
@@ -62,7 +62,7 @@ def revoke_extra_role(session, dao: Dao, member: DaoMember, code: str, *, actor:
     revoked = session.execute(
         delete(DaoRoleAssignment)
         .where(DaoRoleAssignment.dao_id == dao.id, DaoRoleAssignment.subject_id == member.subject_id,
-               DaoRoleAssignment.role == code)
+               DaoRoleAssignment.subject_type == member.subject_type, DaoRoleAssignment.role == code)
         .returning(DaoRoleAssignment.id)
     ).first()
     if revoked is not None:

@@ -1,5 +1,8 @@
 """Membership (SPEC 4): adding, changing and removing members. A DAO always keeps at least one
-active owner. A member is identified in its DAO by its subject_id."""
+active owner. A member is identified in its DAO by its subject type and its subject id (SPEC 3:
+unique per (dao, subject_type, subject_id)): `user:x` and `agent:x` may both be members. Where
+a caller names a member by its id alone, the id must name one member: when it names two (a user
+and an agent), AmbiguousSubject (409 `ambiguous_subject`) asks for the type."""
 
 from __future__ import annotations
 
@@ -26,28 +29,51 @@ class LastOwner(Conflict):
     code, title = "last_owner", "Last owner"
 
 
-def find_member(session, dao: Dao, subject_id: str, *, lock: bool = False) -> DaoMember | None:
+class AmbiguousSubject(Conflict):
+    code, title = "ambiguous_subject", "Ambiguous subject"
+
+
+def members_with_id(session, dao: Dao, subject_id: str, subject_type: str | None = None, *,
+                    lock: bool = False) -> list[DaoMember]:
+    """The members of the DAO with this id (and this type, when given): at most one per type."""
     stmt = select(DaoMember).where(DaoMember.dao_id == dao.id, DaoMember.subject_id == subject_id)
+    if subject_type is not None:
+        stmt = stmt.where(DaoMember.subject_type == subject_type)
     if lock:
         stmt = stmt.with_for_update()
-    return session.scalar(stmt)
+    return list(session.scalars(stmt.order_by(DaoMember.subject_type)))
 
 
-def get_member(session, dao: Dao, subject_id: str, *, lock: bool = False) -> DaoMember:
-    member = find_member(session, dao, subject_id, lock=lock)
+def find_member(session, dao: Dao, subject_id: str, subject_type: str | None = None, *,
+                lock: bool = False) -> DaoMember | None:
+    """The member `subject_type`:`subject_id`, or None. Without a type, the one member with that
+    id; AmbiguousSubject when the id is both a user's and an agent's."""
+    found = members_with_id(session, dao, subject_id, subject_type, lock=lock)
+    if len(found) > 1:
+        raise AmbiguousSubject(
+            f"'{subject_id}' is a member both as {' and as '.join(m.subject_type for m in found)}: "
+            "name one with subject_type")
+    return found[0] if found else None
+
+
+def get_member(session, dao: Dao, subject_id: str, subject_type: str | None = None, *,
+               lock: bool = False) -> DaoMember:
+    member = find_member(session, dao, subject_id, subject_type, lock=lock)
     if member is None:
-        raise NotFound(f"'{subject_id}' is not a member of this DAO")
+        named = f"{subject_type} '{subject_id}'" if subject_type else f"'{subject_id}'"
+        raise NotFound(f"{named} is not a member of this DAO")
     return member
 
 
-def roles_held(session, dao: Dao, members) -> dict[str, list[str]]:
-    """subject_id -> every role the member holds: its role, then its extra roles."""
-    return {m.subject_id: codes for m, codes in zip(members, members_roles(session, dao, members))}
+def is_active_member(session, dao: Dao, subject_id: str) -> bool:
+    """Whether an active member of the DAO has this id, of either type (for what is keyed by the
+    id alone: a delegate, a time-credit account)."""
+    return any(m.status == "active" for m in members_with_id(session, dao, subject_id))
 
 
 def member_data(session, dao: Dao, member: DaoMember) -> dict:
     """The member as events carry it, with every role it holds."""
-    return member_payload(member, roles_held(session, dao, [member])[member.subject_id])
+    return member_payload(member, members_roles(session, dao, [member])[0])
 
 
 def _power(value) -> Decimal:
@@ -83,7 +109,7 @@ def add_member(session, dao: Dao, *, subject_id: str, subject_type: str = "user"
     or re-activate"), which then sets its role, power and status active. Event `member_added`."""
     require_role(session, dao, role)
     power = _power(voting_power)
-    member = find_member(session, dao, subject_id, lock=True)
+    member = find_member(session, dao, subject_id, subject_type, lock=True)
     if member is None:
         member = DaoMember(dao_id=dao.id, subject_id=subject_id, subject_type=subject_type, role=role,
                            status="active", voting_power=power)
@@ -96,11 +122,10 @@ def add_member(session, dao: Dao, *, subject_id: str, subject_type: str = "user"
     else:
         if member.status in ("active", "banned") and not reactivate_ok:
             raise AlreadyMember(f"'{subject_id}' is already a member (status {member.status})")
-        before = (member.subject_type, member.role, member.status, member.voting_power)
-        if before == (subject_type, role, "active", power):
+        if (member.role, member.status, member.voting_power) == (role, "active", power):
             return member
         _keep_an_owner(session, dao, member, role=role, status="active")
-        member.subject_type, member.role, member.status, member.voting_power = subject_type, role, "active", power
+        member.role, member.status, member.voting_power = role, "active", power
         session.flush()
     record_event(session, "member_added", actor=actor, dao=dao, data=member_data(session, dao, member))
     return member
@@ -120,9 +145,9 @@ def _change_role(session, dao: Dao, member: DaoMember, role: str, *, actor: str)
     return True
 
 
-def set_role(session, dao: Dao, subject_id: str, role: str, *, actor: str) -> DaoMember:
+def set_role(session, dao: Dao, subject_id: str, role: str, *, actor: str, subject_type: str | None = None) -> DaoMember:
     """Give a member another role (event `role_changed`; the same role changes nothing)."""
-    member = get_member(session, dao, subject_id, lock=True)
+    member = get_member(session, dao, subject_id, subject_type, lock=True)
     _change_role(session, dao, member, role, actor=actor)
     return member
 
@@ -152,10 +177,10 @@ def update_member(session, dao: Dao, member: DaoMember, changes: dict, *, actor:
     return member
 
 
-def remove_member(session, dao: Dao, subject_id: str, *, actor: str) -> DaoMember:
+def remove_member(session, dao: Dao, subject_id: str, *, actor: str, subject_type: str | None = None) -> DaoMember:
     """Set the member's status to `left` (event `member_removed`); one that left already is left
     as it is. NotFound if the subject never was a member."""
-    member = get_member(session, dao, subject_id, lock=True)
+    member = get_member(session, dao, subject_id, subject_type, lock=True)
     if member.status == "left":
         return member
     _keep_an_owner(session, dao, member, role=member.role, status="left")

@@ -14,7 +14,7 @@ import uuid
 
 from sqlalchemy import select
 
-from services.access import moderates_in
+from services.access import BANNED_MESSAGE, moderates_in
 from services.bans import is_subject_banned
 from governance.errors import Banned, Forbidden
 from services.outbox import record_event
@@ -86,4 +86,4 @@ def actions_query(session, principal, *, target_type: str | None, target_id: str
 def refuse_banned(session, subject_id: str) -> None:
     """Raise Banned while the subject is banned (its requests and queued movements fail)."""
     if is_subject_banned(session, subject_id):
-        raise Banned("this subject is banned")
+        raise Banned(BANNED_MESSAGE)

@@ -21,6 +21,7 @@ from sqlalchemy import Text, cast, exists, func, select, true
 
 from governance.power import exact_sum
 from governance.scores import decide_options
+from governance.lifecycle import voting_ends_at
 from governance.tally import SnapshotVoter, TallyResult, decide, tally
 from governance.vocabulary import ABSTAIN, UNFINISHED_JOB_STATUSES, VOTE_CHOICES
 from models import Job, Proposal, ProposalVoter, Vote
@@ -29,13 +30,14 @@ VOTE_JOB_KIND = "cast_vote"
 
 
 def pending_votes_clause(proposal=Proposal):
-    """SQL: a vote job for the proposal, submitted before its end_at, is still queued or running
-    (finalization must wait for it: SPEC 5.2). Served by the index jobs(kind, target_id, status)."""
+    """SQL: a vote job for the proposal, submitted before its voting ended (end_at, or the close
+    when earlier), is still queued or running (finalization must wait for it: SPEC 5.2). Served
+    by the index jobs(kind, target_id, status)."""
     return exists().where(
         Job.kind == VOTE_JOB_KIND,
         Job.target_id == cast(proposal.id, Text),
         Job.status.in_(UNFINISHED_JOB_STATUSES),
-        Job.submitted_at < proposal.end_at,
+        Job.submitted_at < func.least(proposal.end_at, proposal.closed_at),  # least() skips NULL
     )
 
 
@@ -57,7 +59,8 @@ def waiting_for_votes(session, proposals: Iterable[Proposal]) -> set[uuid.UUID]:
         )
         .group_by(Job.target_id)
     )
-    return {by_key[key].id for key, first in rows if first < by_key[key].end_at}
+    return {by_key[key].id for key, first in rows
+            if first < voting_ends_at(by_key[key].end_at, by_key[key].closed_at)}
 
 
 def _frozen(proposal: Proposal) -> tuple[str, Decimal, Decimal]:

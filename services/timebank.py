@@ -25,7 +25,7 @@ from models import Dao, Event, TimeCreditAccount, TimeCreditTransaction
 from infra.db import db_now
 from models.timebank import GOVERNANCE_REWARD_WHERE
 from services.access import require_active
-from services.members import find_member
+from services.members import is_active_member
 from services.treasury import move_treasury
 
 REWARD_AMOUNT = Decimal("0.1")
@@ -107,7 +107,7 @@ def debit(session, subject_id: str, amount, *, tx_type: str, reference_id=None, 
     """Take `amount` (> 0) from the subject's account (InsufficientFunds changes nothing);
     `timebank.debited`."""
     return _single(
-        session, subject_id, -positive_amount(amount), "timebank.debited", tx_type=tx_type, actor=actor, dao=dao,
+        session, subject_id, positive_amount(amount).copy_negate(), "timebank.debited", tx_type=tx_type, actor=actor, dao=dao,
         reference_id=reference_id, note=note, job_id=job_id, counterparty_id=counterparty_id,
     )
 
@@ -121,7 +121,7 @@ def transfer(session, from_id: str, to_id: str, amount, *, note=None, actor=None
     accounts = lock_accounts(session, from_id, to_id)
     source, target = accounts[from_id], accounts[to_id]
     # The debit comes first: InsufficientFunds there leaves both accounts untouched.
-    out = _book(session, source, -amount, tx_type="exchange_debit", note=note, job_id=job_id,
+    out = _book(session, source, amount.copy_negate(), tx_type="exchange_debit", note=note, job_id=job_id,
                 counterparty_id=to_id)
     into = _book(session, target, amount, tx_type="exchange_credit", note=note, job_id=job_id,
                  counterparty_id=from_id, reference_id=str(out.id))
@@ -147,17 +147,17 @@ def deposit_to_dao(session, dao: Dao, subject_id: str, amount, *, actor, job_id=
         counterparty_id=dao.slug, note=f"deposit into {dao.slug}", actor=actor, job_id=job_id, dao=dao,
     )
     treasury_entry = move_treasury(
-        session, dao, TIME_TOKEN, -entry.amount, reason=f"time credits deposited by {subject_id}",
+        session, dao, TIME_TOKEN, entry.amount.copy_negate(), reason=f"time credits deposited by {subject_id}",
         actor=actor, reference_id=str(entry.id), job_id=job_id,
     )
     return entry, treasury_entry
 
 
 def check_depositor(session, dao: Dao, subject_id: str) -> None:
-    """A deposit goes only into an active DAO, from one of its active members."""
+    """A deposit goes only into an active DAO, from one of its active members (of either type:
+    a time-credit account is the subject id's)."""
     require_active(dao)
-    member = find_member(session, dao, subject_id)
-    if member is None or member.status != "active":
+    if not is_active_member(session, dao, subject_id):
         raise Forbidden("only active members may deposit time credits into a DAO")
 
 

@@ -56,7 +56,7 @@ def adjust_time_credits(session, job) -> dict:
     refuse_banned(session, job.actor)
     move = timebank.credit if amount > 0 else timebank.debit
     entry = move(
-        session, request["subject_id"], abs(amount), tx_type="admin_adjustment", note=request["note"],
+        session, request["subject_id"], amount.copy_abs(), tx_type="admin_adjustment", note=request["note"],
         actor=job.actor, job_id=job.id,
     )
     return timebank.entry_data(entry)

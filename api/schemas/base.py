@@ -1,16 +1,31 @@
-"""The bases of the schemas: request schemas refuse unknown fields (SPEC 8.4); answer schemas
-document every field as present, since a route's answer is dumped through its schema
-(api/endpoint.py) and a dump writes every field."""
+"""The bases of the schemas: request schemas refuse unknown fields (SPEC 8.4) and text the
+database cannot store; answer schemas document every field as present, since a route's answer is
+dumped through its schema (api/endpoint.py) and a dump writes every field."""
 
 import json
+from collections.abc import Mapping
 
-from marshmallow import RAISE, Schema, ValidationError, validate
+from marshmallow import RAISE, Schema, ValidationError, pre_load, validate
 from marshmallow.schema import SchemaMeta
+
+from governance.text import unstorable_fields
 
 
 class StrictSchema(Schema):
+    """The base of every request schema (bodies and query strings): unknown fields are refused,
+    and so is, in any field at any depth (object keys included), text Postgres cannot store
+    (governance.text: NUL, a lone UTF-16 surrogate), before any field reads it."""
+
     class Meta:
         unknown = RAISE
+
+    @pre_load
+    def _refuse_unstorable_text(self, data, **_):
+        if isinstance(data, Mapping):  # anything else is refused by the load itself
+            errors = unstorable_fields(data)
+            if errors:
+                raise ValidationError(errors)
+        return data
 
 
 class _EveryFieldPresent(SchemaMeta):

@@ -18,7 +18,6 @@ SLUG = [validate.Length(MIN_LENGTH, MAX_LENGTH, error=f"{MIN_LENGTH}-{MAX_LENGTH
         WholeMatch(SLUG_PATTERN, error=f"{MIN_LENGTH}-{MAX_LENGTH} characters of a-z and 0-9, with single hyphens "
                                         "between them")]
 PERCENT = validate.Range(0, 100)
-SUBJECT_ID = validate.Length(1, 200)
 
 
 def not_blank(value: str) -> None:

@@ -5,11 +5,11 @@ from marshmallow import ValidationError, fields, validate
 from api.pagination import PageQuerySchema
 from api.schemas.base import AnswerSchema, StrictSchema
 from api.schemas.pages import page_of
-from api.schemas.fields import UtcDateTime
+from api.schemas.fields import SubjectId, UtcDateTime
 from governance.disputes import PENDING_STATUSES, RESOLUTIONS
 from governance.vocabulary import DISPUTE_STATUSES, DISPUTE_SUBJECT_TYPES
 
-SUBJECT_ID = validate.Length(1, 200)
+DISPUTED_ID = validate.Length(1, 200)  # the disputed exchange, listing, action...: not a subject
 MAX_ITEM_CHARS = 4000
 MAX_ITEMS_PER_REQUEST = 50
 
@@ -34,9 +34,9 @@ class EvidenceItem(fields.Field):
 
 
 class OpenDisputeSchema(StrictSchema):
-    respondent_id = fields.String(required=True, validate=SUBJECT_ID)
+    respondent_id = SubjectId(required=True)
     subject_type = fields.String(required=True, validate=validate.OneOf(DISPUTE_SUBJECT_TYPES))
-    subject_id = fields.String(required=True, validate=SUBJECT_ID)
+    subject_id = fields.String(required=True, validate=DISPUTED_ID)
     description = fields.String(required=True, validate=validate.Length(1, 5000))
     evidence = fields.List(EvidenceItem(), load_default=list, validate=validate.Length(max=MAX_ITEMS_PER_REQUEST))
 
@@ -46,7 +46,7 @@ class EvidenceSchema(StrictSchema):
 
 
 class AssignModeratorSchema(StrictSchema):
-    moderator_id = fields.String(load_default=None, allow_none=True, validate=SUBJECT_ID)
+    moderator_id = SubjectId(load_default=None, allow_none=True)
 
 
 class ResolveSchema(StrictSchema):

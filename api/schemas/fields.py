@@ -1,4 +1,5 @@
-"""Field types shared by the schemas: decimals as strings, times as ISO 8601 UTC with Z."""
+"""Field types shared by the schemas: decimals as strings, times as ISO 8601 UTC with Z, subject
+ids of one grammar."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ from decimal import Decimal
 
 from marshmallow import ValidationError, fields
 
+from api.schemas.base import WholeMatch
+from governance.decimals import parse_decimal
 from governance.errors import ValidationFailed
 from governance.ledger import non_zero_amount, positive_amount
-
 from governance.power import decimal_text
+from governance.subjects import SUBJECT_ID_PATTERN, SUBJECT_ID_RULE
 from infra.clock import utc_text
 
 
@@ -29,12 +32,11 @@ class UtcDateTime(fields.DateTime):
         return parsed.astimezone(timezone.utc)
 
 
-LIMIT = Decimal(10) ** 22  # numeric(30, 8) holds 22 digits before the point
-
-
 class Amount(fields.Decimal):
-    """A decimal carried as a JSON string with 8 places (numeric(30,8)); input with more places,
-    NaN, infinity or too many digits is refused rather than rounded."""
+    """A decimal carried as a JSON string (SPEC 8.4). Input follows governance.decimals: the
+    strict grammar for strings, the range of numeric(30,8) (|x| < 10^22, at most 8 places) for
+    strings and JSON numbers alike; anything else is refused, never rounded. Output is
+    governance.power.decimal_text, exact for whatever the column holds."""
 
     def __init__(self, **kwargs):
         super().__init__(as_string=True, allow_nan=False, **kwargs)
@@ -45,12 +47,18 @@ class Amount(fields.Decimal):
         return decimal_text(value)  # 8 places, never "0E-8", in a context wide enough for 30 digits
 
     def _deserialize(self, value, attr, data, **kwargs) -> Decimal:
-        number = super()._deserialize(value, attr, data, **kwargs)
-        if number.as_tuple().exponent < -8:
-            raise ValidationError("at most 8 decimal places")
-        if abs(number) >= LIMIT:
-            raise ValidationError("too large")
-        return number
+        try:
+            return parse_decimal(value)
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
+
+
+class SubjectId(fields.String):
+    """A subject id (governance.subjects): `user:alice`, `ag_helion`; `a/b`, blanks, white space and
+    control characters are refused."""
+
+    def __init__(self, **kwargs):
+        super().__init__(validate=WholeMatch(SUBJECT_ID_PATTERN, error=f"a subject id: {SUBJECT_ID_RULE}"), **kwargs)
 
 
 def rule(check):

@@ -6,8 +6,7 @@ from marshmallow import fields, validate
 
 from api.pagination import PageQuerySchema
 from api.schemas.base import AnswerSchema, StrictSchema
-from api.schemas.daos import SUBJECT_ID
-from api.schemas.fields import Amount, UtcDateTime
+from api.schemas.fields import Amount, SubjectId, UtcDateTime
 from api.schemas.pages import page_of
 from api.schemas.roles import ROLE_CODE
 from governance.vocabulary import MEMBER_STATUSES, PROPOSAL_TYPES, SUBJECT_TYPES
@@ -16,7 +15,7 @@ POWER = validate.Range(min=0)
 
 
 class MemberAddSchema(StrictSchema):
-    subject_id = fields.String(required=True, validate=SUBJECT_ID)
+    subject_id = SubjectId(required=True)
     subject_type = fields.String(load_default="user", validate=validate.OneOf(SUBJECT_TYPES))
     role = fields.String(load_default="member", validate=ROLE_CODE)
     voting_power = Amount(load_default=Decimal(1), validate=POWER)
@@ -40,6 +39,14 @@ class MemberSchema(AnswerSchema):
     joined_at = UtcDateTime()
 
 
+class MemberQuerySchema(StrictSchema):
+    """Which member a path's subject id names: `user:x` and `agent:x` are two members (SPEC 3)."""
+
+    subject_type = fields.String(validate=validate.OneOf(SUBJECT_TYPES), metadata={
+        "description": "the member's type; needed only when the id is both a user's and an agent's "
+                       "(409 ambiguous_subject otherwise)"})
+
+
 class MemberListQuerySchema(PageQuerySchema):
     status = fields.String(validate=validate.OneOf(MEMBER_STATUSES))
     role = fields.String(validate=ROLE_CODE)
@@ -52,7 +59,7 @@ DELEGATION_TYPE = {
 
 
 class DelegationSetSchema(StrictSchema):
-    delegate_id = fields.String(required=True, validate=SUBJECT_ID)
+    delegate_id = SubjectId(required=True)
     proposal_type = fields.String(allow_none=True, load_default=None, validate=validate.OneOf(PROPOSAL_TYPES),
                                   metadata=DELEGATION_TYPE)
 
@@ -71,8 +78,8 @@ class DelegationSchema(AnswerSchema):
 
 
 class DelegationListQuerySchema(PageQuerySchema):
-    delegator_id = fields.String(validate=SUBJECT_ID)
-    delegate_id = fields.String(validate=SUBJECT_ID)
+    delegator_id = SubjectId()
+    delegate_id = SubjectId()
     proposal_type = fields.String(validate=validate.OneOf(PROPOSAL_TYPES),
                                   metadata={"description": "the delegations for this proposal type only"})
 

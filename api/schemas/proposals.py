@@ -5,7 +5,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from api.pagination import PageQuerySchema
 from api.schemas.base import AnswerSchema, JsonSize, StrictSchema, sometimes
 from api.schemas.daos import PERCENT, SLUG, not_blank
-from api.schemas.fields import Amount, UtcDateTime
+from api.schemas.fields import Amount, SubjectId, UtcDateTime
 from api.schemas.pages import page_of
 from api.schemas.verification import ReceiptSchema
 from governance.ballots import MAX_LABEL, MAX_OPTIONS, MIN_OPTIONS
@@ -140,6 +140,9 @@ class ProposalSchema(AnswerSchema):
     updated_at = UtcDateTime()
     activated_at = UtcDateTime(allow_none=True)
     finalized_at = UtcDateTime(allow_none=True)
+    closed_at = UtcDateTime(allow_none=True, metadata={
+        "description": "when a manager closed the proposal early (`close`); end_at stays as scheduled, "
+                       "and voting ended at the earlier of the two"})
     executed_at = UtcDateTime(allow_none=True)
 
 
@@ -195,7 +198,7 @@ class VoteSchema(AnswerSchema):
 
 class VoteListQuerySchema(PageQuerySchema):
     choice = fields.String(validate=validate.OneOf(VOTE_CHOICES))
-    voter_id = fields.String(validate=validate.Length(1, 200), metadata={"description": "one voter's vote"})
+    voter_id = SubjectId(metadata={"description": "one voter's vote"})
 
 
 ProposalPageSchema = page_of(ProposalSchema, "ProposalPage")

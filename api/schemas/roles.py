@@ -3,9 +3,10 @@
 from marshmallow import fields, validate
 
 from api.schemas.base import AnswerSchema, StrictSchema
-from api.schemas.daos import NAME, SUBJECT_ID
-from api.schemas.fields import UtcDateTime
+from api.schemas.daos import NAME
+from api.schemas.fields import SubjectId, UtcDateTime
 from governance.entitlements import ENTITLEMENTS
+from governance.vocabulary import SUBJECT_TYPES
 from api.schemas.pages import page_of
 
 ROLE_CODE = validate.Regexp(r"^[a-z0-9-]{2,64}$", error="2-64 characters of a-z, 0-9 and '-'")
@@ -36,7 +37,10 @@ class RoleSchema(AnswerSchema):
 
 
 class PermissionQuerySchema(StrictSchema):
-    subject_id = fields.String(validate=SUBJECT_ID)
+    subject_id = SubjectId()
+    subject_type = fields.String(validate=validate.OneOf(SUBJECT_TYPES), metadata={
+        "description": "of subject_id, needed only when it is both a user's and an agent's (default: the "
+                       "caller's type when subject_id is the caller)"})
     action = fields.String(validate=validate.Length(1, 64))
 
 

@@ -3,12 +3,12 @@
 from marshmallow import fields, validate
 
 from api.schemas.base import AnswerSchema, StrictSchema
+from api.schemas.fields import SubjectId
 from governance.vocabulary import SUBJECT_TYPES
-from api.schemas.daos import SUBJECT_ID
 
 
 class DevelopmentTokenRequestSchema(StrictSchema):
-    subject_id = fields.String(required=True, validate=SUBJECT_ID)
+    subject_id = SubjectId(required=True)
     subject_type = fields.String(load_default="user", validate=validate.OneOf(SUBJECT_TYPES))
 
 

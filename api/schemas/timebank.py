@@ -3,21 +3,20 @@ from marshmallow import fields, validate
 from api.pagination import PageQuerySchema
 from api.schemas.base import AnswerSchema, StrictSchema
 from api.schemas.pages import page_of
-from api.schemas.fields import NON_ZERO, POSITIVE, Amount, UtcDateTime
+from api.schemas.fields import NON_ZERO, POSITIVE, Amount, SubjectId, UtcDateTime
 from models.timebank import TX_TYPES
 
-SUBJECT_ID = validate.Length(1, 200)
 NOTE = validate.Length(max=500)
 
 
 class TimeTransferSchema(StrictSchema):
-    to_subject_id = fields.String(required=True, validate=SUBJECT_ID)
+    to_subject_id = SubjectId(required=True)
     amount = Amount(required=True, validate=POSITIVE)
     note = fields.String(load_default=None, allow_none=True, validate=NOTE)
 
 
 class TimeAdjustmentSchema(StrictSchema):
-    subject_id = fields.String(required=True, validate=SUBJECT_ID)
+    subject_id = SubjectId(required=True)
     amount = Amount(required=True, validate=NON_ZERO)
     note = fields.String(required=True, validate=validate.Length(1, 500))
 
@@ -27,12 +26,12 @@ class TimeDepositSchema(StrictSchema):
 
 
 class TimeAccountQuerySchema(StrictSchema):
-    subject_id = fields.String(validate=SUBJECT_ID, metadata={
+    subject_id = SubjectId(metadata={
         "description": "whose account (default: the caller's); another subject's needs platform_admin"})
 
 
 class TimeTransactionQuerySchema(PageQuerySchema):
-    subject_id = fields.String(validate=SUBJECT_ID, metadata={
+    subject_id = SubjectId(metadata={
         "description": "whose ledger (default: the caller's); another subject's needs platform_admin"})
 
 

@@ -30,7 +30,7 @@ def test_owner_adds_a_member_with_defaults(client, dao):
     response = post(client, dao, dao.owner_subject_id, subject_id=subject)
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
-    assert response.headers["Location"] == url(dao, subject)
+    assert response.headers["Location"] == url(dao, subject) + "?subject_type=user"
     assert {k: body[k] for k in ("subject_id", "subject_type", "role", "roles", "status", "voting_power")} == {
         "subject_id": subject, "subject_type": "user", "role": "member", "roles": ["member"],
         "status": "active", "voting_power": "1.00000000",

@@ -35,6 +35,21 @@ def test_a_ballot_submitted_outside_the_window_is_voting_closed(submitted):
         admit_ballot("active", submitted, START, END, True)
 
 
+@pytest.mark.parametrize("status, submitted, message", [
+    ("active", END, "voting closed at 2025-01-02T00:00:00Z"),
+    ("active", END + timedelta(days=3), "voting closed at 2025-01-02T00:00:00Z"),
+    ("active", START - timedelta(seconds=1), "voting opens at 2025-01-01T00:00:00Z"),
+    ("passed", END, "voting closed at 2025-01-02T00:00:00Z: the proposal is passed"),
+    ("expired", at(1), "voting closed at 2025-01-02T00:00:00Z: the proposal is expired"),
+    ("draft", at(1), "voting has not opened: the proposal is a draft, not yet activated"),
+    ("canceled", at(1), "voting is closed: the proposal is canceled"),
+])
+def test_voting_closed_says_when(status, submitted, message):
+    with pytest.raises(VotingClosed) as refused:
+        admit_ballot(status, submitted, START, END, True)
+    assert refused.value.message == message
+
+
 def test_voting_closed_is_judged_before_eligibility():
     with pytest.raises(VotingClosed):
         admit_ballot("active", END, START, END, False)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from governance.errors import InsufficientFunds, ValidationFailed
+from governance.errors import BalanceOutOfRange, InsufficientFunds, ValidationFailed
 from governance.ledger import account_totals, apply_delta, non_zero_amount, positive_amount, require_two_parties, transfer
 
 amounts = st.decimals(min_value=0, max_value=10**12, places=8, allow_nan=False, allow_infinity=False)
@@ -79,3 +79,34 @@ def test_a_transfer_needs_two_parties():
     with pytest.raises(ValidationFailed) as caught:
         require_two_parties("user:a", "user:a")
     assert set(caught.value.errors) == {"to_subject_id"}
+
+
+LARGEST = D("9" * 22 + ".99999999")  # the largest value numeric(30,8) holds
+
+
+def test_a_balance_may_reach_the_largest_value_the_column_holds_but_not_beyond():
+    assert apply_delta(D("9" * 22 + ".99999998"), D("0.00000001")) == LARGEST
+    with pytest.raises(BalanceOutOfRange, match="the balance would become 10000000000000000000000.00000000"):
+        apply_delta(LARGEST, D("0.00000001"))
+
+
+def test_many_deltas_each_in_range_cannot_sum_beyond_it():
+    balance, step = D(0), D("5" + "0" * 21)  # 5 * 10^21, a valid delta
+    balance = apply_delta(balance, step)
+    with pytest.raises(BalanceOutOfRange):
+        apply_delta(apply_delta(balance, step), step)
+
+
+def test_lifetime_totals_stay_in_range_too():
+    with pytest.raises(BalanceOutOfRange, match="lifetime_earned"):
+        account_totals(LARGEST, D(0), D(1))
+    with pytest.raises(BalanceOutOfRange, match="lifetime_spent"):
+        account_totals(D(0), LARGEST, D(-1))
+
+
+def test_movements_of_thirty_digits_are_exact():
+    # Thirty significant digits: more than the default decimal context's 28 (a plain unary minus
+    # would round the debit).
+    amount = D("1234567890123456789012.12345678")
+    assert transfer(amount, D(0), amount) == (D(0), amount)
+    assert account_totals(D(0), D(0), amount.copy_negate()) == (D(0), amount)

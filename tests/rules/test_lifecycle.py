@@ -6,6 +6,7 @@ import pytest
 
 from governance.errors import InvalidState, ValidationFailed
 from governance.lifecycle import (
+    voting_ends_at,
     ACTIONS,
     activation_window,
     already_done,
@@ -173,3 +174,11 @@ def test_an_activation_request_whose_window_cannot_open_is_refused():
         _request("draft", "activate", end_at=T0 - timedelta(days=1))
     _request("active", "activate", end_at=T0 - timedelta(days=1))  # already done: its job is a no-op
     _request("draft", "cancel", end_at=T0 - timedelta(days=1))  # only activation opens a window
+
+
+def test_voting_ends_at_the_close_when_it_came_before_the_scheduled_end():
+    end = datetime(2025, 1, 2, tzinfo=timezone.utc)
+    assert voting_ends_at(end, None) == end
+    assert voting_ends_at(end, end - timedelta(hours=1)) == end - timedelta(hours=1)
+    assert voting_ends_at(end, end + timedelta(hours=1)) == end  # closed after the end: the end stands
+    assert voting_ends_at(None, end) == end
