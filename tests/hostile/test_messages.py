@@ -73,13 +73,14 @@ def test_refused_dispute_actions_say_what_they_need(client):
     moderator = unique("user:mod")
     detail_of = lambda response: problem(response, 409, "invalid_state")["detail"]  # noqa: E731
     assert detail_of(_act(client, dispute, "resolve", moderator, MOD, resolution="r", outcome="resolved")) == (
-        "a dispute can be resolved or dismissed only while it is under review; this one is open")
+        "a dispute can be resolved or dismissed only while it is under review or escalated; this one is open")
     assert _act(client, dispute, "moderator", moderator, MOD).status_code == 200
     assert _act(client, dispute, "resolve", moderator, MOD, resolution="r", outcome="resolved").status_code == 200
     assert detail_of(_act(client, dispute, "evidence", claimant, evidence=["late"])) == (
         "evidence can be added to a dispute only while it is open or under review; this one is resolved")
     assert detail_of(_act(client, dispute, "moderator", moderator, MOD)) == (
-        "a moderator can be assigned to a dispute only while it is open or under review; this one is resolved")
+        "a moderator can be assigned to a dispute only while it is open or under review or escalated; this one is "
+        "resolved")
     assert detail_of(_act(client, dispute, "escalate", claimant)).startswith("a dispute can be escalated only while it is")
 
 
