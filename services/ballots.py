@@ -127,9 +127,12 @@ def record_votes(session, proposal: Proposal, dao: Dao, jobs: list[Job]) -> dict
             continue
         if counts:
             record_event(session, "vote_cast", actor=job.actor, dao=dao, data=data)
-        # The leaf hash goes to the voter's job result only, never into the event.
-        outcomes[job.id] = {**data, "superseded": not counts,
-                            "ballot_leaf_hash": ballot_leaf_hash(job.actor, ballots[job.id])}
+        outcomes[job.id] = {**data, "superseded": not counts}
+        if not hidden:
+            # The leaf hash goes to the voter's job result only, never into the event; while a
+            # ballot is secret it stays out of the job too (a platform admin reads jobs, and a
+            # leaf over a few possible ballots is guessed by hashing each).
+            outcomes[job.id]["ballot_leaf_hash"] = ballot_leaf_hash(job.actor, ballots[job.id])
     if written:
         _after_batch(session, proposal, watch, [job for job in chosen if job.actor in written])
     return outcomes

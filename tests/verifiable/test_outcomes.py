@@ -68,7 +68,8 @@ def test_the_receipt_is_signed_at_finalization_and_carried_by_the_answer_and_the
     assert body["result"] == detail["result"] and body["snapshot"]["size"] == 5 and body["ballots"]["size"] == 3
     assert body["settings"] == {"governance_model": "weighted", "quorum_percent": detail["effective_quorum_percent"],
                                 "pass_threshold_percent": detail["effective_pass_threshold"],
-                                "allow_vote_change": True, "voting_type": "basic"}
+                                "allow_vote_change": True, "voting_type": "basic", "options": [],
+                                "ballot_secrecy": "public", "early_pass": False, "late_quorum_extension_seconds": 0}
     [finalized_event] = events(dao.id, "proposal_finalized", proposal_id=detail["id"])
     assert finalized_event.payload["data"]["receipt"] == receipt
     with transaction() as session:
@@ -165,5 +166,5 @@ def test_a_database_edit_of_a_vote_is_caught_on_the_next_proposal_export(client,
     dao, subjects, detail, _ = finalized(client, "simple")
     with transaction() as session:
         session.execute(update(Vote).where(Vote.proposal_id == detail["id"], Vote.voter_id == subjects["carol"])
-                        .values(choice="yes"))
+                        .values(choice="yes", ballot={"choice": "yes"}))
     assert_refused(verify(client, export_of(client, dao, detail), tmp_path), "ballots root")
