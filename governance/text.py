@@ -14,29 +14,24 @@ def storable(text: str) -> bool:
     return _UNSTORABLE.search(text) is None
 
 
-def holds_unstorable(value) -> bool:
-    """True iff a JSON value holds unstorable text anywhere: in a string, an object's key, or
-    nested in lists and objects."""
-    stack = [value]
+def unstorable_fields(data: Mapping) -> dict[str, list[str]]:
+    """The per-field errors of a request (a body or a query) whose text cannot be stored, keyed by
+    the path of each string that holds it: `title`, `options.1`, `action_payload.actions.0.role`;
+    an object key that is itself unstorable is reported at its object (`_schema` at the top).
+    Empty when all is storable."""
+    errors: dict[str, list[str]] = {}
+    stack: list[tuple[str, object]] = [("", data)]
     while stack:
-        item = stack.pop()
+        path, item = stack.pop()
         if isinstance(item, str):
             if not storable(item):
-                return True
+                errors[path] = [UNSTORABLE]
         elif isinstance(item, Mapping):
-            stack.extend(item.keys())
-            stack.extend(item.values())
+            for key, value in item.items():
+                if isinstance(key, str) and storable(key):
+                    stack.append((f"{path}.{key}" if path else key, value))
+                else:
+                    errors[path or "_schema"] = [UNSTORABLE]
         elif isinstance(item, (list, tuple)):
-            stack.extend(item)
-    return False
-
-
-def unstorable_fields(data: Mapping) -> dict[str, list[str]]:
-    """The per-field errors of a request's fields (a body or a query) that hold unstorable text;
-    a field name that is itself unstorable is reported under `_schema`. Empty when all is storable."""
-    errors: dict[str, list[str]] = {}
-    for name, value in data.items():
-        key = name if isinstance(name, str) and storable(name) else "_schema"
-        if key == "_schema" or holds_unstorable(value):
-            errors[key] = [UNSTORABLE]
+            stack.extend((f"{path}.{index}", value) for index, value in enumerate(item))
     return errors
