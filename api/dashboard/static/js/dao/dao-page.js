@@ -14,6 +14,8 @@ import { TreasuryTab } from "./treasury.js";
 import { MembersTab } from "./members.js";
 import { ActivityTab } from "./activity.js";
 import { ProposalPage } from "../proposal/proposal-page.js";
+import { useAction } from "../core/actions.js";
+import { ActionStatus } from "../ui/status.js";
 
 const PANELS = {
   overview: OverviewTab, proposals: ProposalsTab, treasury: TreasuryTab, members: MembersTab, activity: ActivityTab,
@@ -27,6 +29,18 @@ function Forbidden({ error }) {
       : `The API refused: ${error.detail}.`}</p>
     <p><${Link} href="/dao">Back to your DAOs<//></p>
   </section>`;
+}
+
+/** A deactivated DAO: read-only, and its owners may restore it (POST .../restore; the API decides). */
+function Deactivated({ dao }) {
+  const [state, run] = useAction();
+  const owner = dao.member && dao.member.status === "active" && (dao.member.roles || [dao.member.role]).includes("owner");
+  return html`<div class="notice" role="region" aria-label="Deactivated DAO">
+    <p>This DAO is deactivated: it can be read but not changed.${owner ? " As its owner you may restore it." : ""}</p>
+    ${owner && html`<button type="button" onClick=${() => run(`${dao.path}/restore`, { body: {}, onSuccess: dao.reload })}>
+      Restore this DAO</button>
+      <${ActionStatus} state=${state} done=${() => "Restored."} />`}
+  </div>`;
 }
 
 function Tabs({ slug, current }) {
@@ -62,7 +76,7 @@ export function DaoPage({ route }) {
       <h1>${context.dao.name}</h1>
       <p class="live" role="status">Live updates: ${liveWords(live.state)}</p>
     </div>
-    ${!context.dao.is_active && html`<p class="notice">This DAO is deactivated: it can be read but not changed.</p>`}
+    ${!context.dao.is_active && html`<${Deactivated} dao=${context} />`}
     <${Tabs} slug=${slug} current=${tab} />
     <section class="panel" aria-label=${humanize(tab)}>
       ${route.page === "proposal"

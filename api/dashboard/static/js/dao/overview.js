@@ -4,7 +4,16 @@ import { html } from "../core/html.js";
 import { amount, duration, percent } from "../core/format.js";
 import { usePages } from "../core/resource.js";
 import { ApiForm, useQueryChoices } from "../ui/api-form.js";
-import { DAO_HINTS, DAO_LABELS } from "../pages/create-dao.js";
+import { DAO_HINTS, DAO_LABELS, DAO_ORDER, daoCustom } from "../pages/create-dao.js";
+import { ProjectsSection } from "./projects.js";
+
+/** The type rules as read: "treasury: quorum 40 %, voting type approval". */
+function TypeRules({ rules }) {
+  const entries = Object.entries(rules || {});
+  if (!entries.length) return "none";
+  return html`<ul class="plain-list">${entries.map(([type, rule]) => html`<li key=${type}><strong>${type}</strong>:
+    ${Object.entries(rule).map(([name, value]) => `${name.replace(/_/g, " ")} ${value}`).join(", ") || "no changes"}</li>`)}</ul>`;
+}
 
 const COUNT_LIMIT = 100; // counts above it read "100+"
 
@@ -26,6 +35,10 @@ function Settings({ dao }) {
     <div><dt>Type</dt><dd>${d.dao_type}</dd></div>
     <div><dt>Owner</dt><dd>${d.owner_subject_id}</dd></div>
     ${d.microdao_id && html`<div><dt>MicroDAO</dt><dd>${d.microdao_id}</dd></div>`}
+    <div><dt>Late-quorum extension</dt><dd>${d.late_quorum_extension_seconds ? duration(d.late_quorum_extension_seconds) : "off"}</dd></div>
+    <div><dt>Early pass</dt><dd>${d.early_pass ? "on" : "off"}</dd></div>
+    <div><dt>Ballots</dt><dd>${d.ballot_secrecy === "secret_until_close" ? "secret until the close" : "public"}</dd></div>
+    <div><dt>Rules per proposal type</dt><dd><${TypeRules} rules=${d.type_rules} /></dd></div>
   </dl>`;
 }
 
@@ -43,7 +56,8 @@ export function OverviewTab({ dao }) {
           <button type="button" aria-expanded=${editing} onClick=${() => setEditing(!editing)}>
             ${editing ? "Stop editing settings" : "Edit settings"}</button>
           ${editing && html`<${ApiForm} schema="DaoSettings" idPrefix="settings" path=${dao.path} method="PATCH"
-            record=${dao.dao} labels=${DAO_LABELS} hints=${DAO_HINTS} submit="Save settings"
+            record=${dao.dao} labels=${DAO_LABELS} hints=${DAO_HINTS} order=${DAO_ORDER}
+            custom=${daoCustom("DaoSettings")} submit="Save settings"
             done=${() => "Settings saved."} onDone=${() => { setEditing(false); dao.reload(); }} />`}`}
       </section>
       <section class="card" aria-labelledby="stats-title">
@@ -59,5 +73,6 @@ export function OverviewTab({ dao }) {
           ${overview.treasury_items.map((item) => html`<div key=${item.token_symbol}>
             <dt>${item.token_symbol}</dt><dd>${amount(item.balance)}</dd></div>`)}</dl>`}
       </section>
-    </div>`;
+    </div>
+    <${ProjectsSection} dao=${dao} />`;
 }

@@ -26,7 +26,8 @@ export function BallotBox({ dao, proposal, path, version, onCounted }) {
   const cast = (body) => run(`${path}/votes`, { body, onSuccess: () => { mine.reload(); onCounted(); } });
   return html`<section class="card" aria-labelledby="vote-title">
     <h3 id="vote-title">Your vote</h3>
-    <p>${vote ? html`You voted <strong>${describeVote(votingType, vote)}</strong>.` : "You have not voted."}
+    <p>${!vote ? "You have not voted." : "ballot" in vote ? html`You voted <strong>${describeVote(votingType, vote)}</strong>.`
+      : "You have voted; your ballot stays secret, even from this page, until the proposal is finalized."}
       ${locked ? " This DAO does not allow changing a vote." : vote ? " You may change it until voting ends." : ""}</p>
     <${Ballot} ballot=${vote ? vote.ballot : null} cast=${cast} disabled=${busy || locked} options=${proposal.options || []} />
     <${ActionStatus} state=${state} pending="Counting your vote"

@@ -15,8 +15,12 @@ import { ModelComparison } from "./compare.js";
 import { ProposalControls } from "./controls.js";
 import { TallyView } from "./tally.js";
 import { VotesList } from "./votes.js";
+import { Verification } from "./verification.js";
 
 const FINALIZING_POLL_MS = 3000;
+const VOTING_TYPES = {
+  basic: "yes / no / abstain", single_choice: "single choice", approval: "approval", ranked_choice: "ranked choice",
+};
 
 function Actions({ payload }) {
   const actions = (payload && payload.actions) || [];
@@ -30,11 +34,21 @@ function Actions({ payload }) {
   </section>`;
 }
 
+function votingTypeWords(proposal) {
+  const type = proposal.effective_voting_type || proposal.voting_type;
+  if (!type) return "set at activation (the DAO's rule for this type, else yes / no / abstain)";
+  return VOTING_TYPES[type] || type;
+}
+
 function Timeline({ proposal }) {
   return html`<dl class="facts">
     <div><dt>Status</dt><dd><span class=${`badge ${proposal.status}`}>${proposal.status}</span></dd></div>
     <div><dt>Type</dt><dd>${proposal.proposal_type.replace(/_/g, " ")}</dd></div>
     <div><dt>Author</dt><dd>${proposal.created_by}</dd></div>
+    <div><dt>Voting type</dt><dd>${votingTypeWords(proposal)}</dd></div>
+    ${proposal.options && html`<div><dt>Options</dt><dd>${proposal.options.join(", ")}</dd></div>`}
+    ${(proposal.effective_ballot_secrecy || proposal.ballot_secrecy) === "secret_until_close"
+      && html`<div><dt>Ballots</dt><dd>secret until the close</dd></div>`}
     <div><dt>Voting starts</dt><dd>${when(proposal.start_at)}</dd></div>
     <div><dt>Voting ends</dt><dd>${when(proposal.end_at)}${proposal.status === "active" && proposal.end_at
       && html` · <${Countdown} until=${proposal.end_at} ended="voting ended: finalizing" />`}</dd></div>
@@ -76,6 +90,7 @@ export function ProposalPage({ dao, pslug }) {
       <${TallyView} tally=${proposal.tally} final=${final} />
     </section>
     <${ModelComparison} path=${path} current=${proposal.effective_model} version=${version} />`}
+    <${Verification} dao=${dao} proposal=${proposal} path=${path} />
     ${proposal.activated_at && html`<${VotesList} key=${`votes-${version}`} path=${path}
       votingType=${proposal.effective_voting_type} />`}`;
 }

@@ -33,16 +33,27 @@ function Options({ tally }) {
   const total = scores.reduce((sum, [, score]) => sum + Number(score), 0);
   const rounds = tally.rounds || [];
   return html`
+    ${rounds.length > 0 && html`<p class="hint">The bars show the first round; the runoff decides the winner.</p>`}
     ${scores.map(([option, score]) => html`<${Bar} key=${option} label=${option} value=${Number(score)} total=${total}
       tone=${option === tally.winner ? "ok" : ""} text=${amount(score)} />`)}
     <${Bar} label="Abstain" value=${Number(tally.abstain)} total=${total + Number(tally.abstain)} tone="abstain"
       text=${amount(tally.abstain)} />
     <p>${tally.winner ? html`Winner: <strong>${tally.winner}</strong>` : "No winner (a tie, or no ballots)"};
       threshold ${percent(tally.pass_threshold_percent)} of the non-abstaining weight</p>
-    ${rounds.length > 1 && html`<ol class="rounds">${rounds.map((round, i) => html`<li key=${i}>
+    ${rounds.length > 0 && html`<${Rounds} rounds=${rounds} />`}`;
+}
+
+/** The instant runoff round by round (SPEC 5.6): each option's score, the exhausted weight and
+ * the option eliminated after the round. */
+function Rounds({ rounds }) {
+  return html`<section class="rounds" aria-labelledby="rounds-title">
+    <h4 id="rounds-title">Runoff rounds</h4>
+    <ol aria-label="Runoff rounds">${rounds.map((round, i) => html`<li key=${i}>
+      <strong>Round ${i + 1}:</strong>${" "}
       ${Object.entries(round.scores).map(([option, score]) => `${option} ${amount(score)}`).join(", ")}
       ${Number(round.exhausted) > 0 ? ` · exhausted ${amount(round.exhausted)}` : ""}
-      ${round.eliminated ? ` · ${round.eliminated} eliminated` : ""}</li>`)}</ol>`}`;
+      ${round.eliminated ? ` · ${round.eliminated} eliminated` : ""}</li>`)}</ol>
+  </section>`;
 }
 
 export function TallyView({ tally, final }) {
