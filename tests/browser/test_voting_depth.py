@@ -127,6 +127,8 @@ def test_an_approval_vote_and_a_secret_ballot_revealed_only_at_the_close(open_ta
     approval = active_proposal(owner, slug, {"title": "Which fruit", "voting_type": "approval",
                                              "options": ["Apples", "Pears", "Plums"]})
     secret = active_proposal(owner, slug, {"title": "Secret fence", "ballot_secrecy": "secret_until_close"})
+    single = active_proposal(owner, slug, {"title": "Fence colour", "voting_type": "single_choice",
+                                           "options": ["Green", "White"]})
 
     # Approval: checkboxes, the current ballot shown and changeable.
     b = open_tab()
@@ -142,6 +144,13 @@ def test_an_approval_vote_and_a_secret_ballot_revealed_only_at_the_close(open_ta
     expect(page_b.get_by_text("You voted Apples.")).to_be_visible()
     expect(page_b.get_by_role("img", name="Apples: 1")).to_be_visible()
     expect(page_b.get_by_role("img", name="Plums: 0")).to_be_visible()
+
+    # Single choice: one button per option, the current one pressed.
+    page_b.goto(f"{b.base_url}/dao/{slug}/proposals/{single}")
+    page_b.get_by_role("button", name="White", exact=True).click()
+    expect(page_b.get_by_text("You voted White.")).to_be_visible()
+    expect(page_b.get_by_role("button", name="White", exact=True)).to_have_attribute("aria-pressed", "true")
+    expect(page_b.get_by_role("img", name="White: 1")).to_be_visible()
 
     # Secret: the owner votes in the page, Bob through the API; no choice is anywhere on the page.
     a = open_tab()
@@ -217,9 +226,10 @@ def test_the_5_6_settings_projects_delegation_extra_roles_and_restore(open_tab, 
     projects.get_by_label("Project id", exact=True).fill("bad id!")
     projects.get_by_role("button", name="Link project").click()
     expect(projects.locator("#project-id-error")).to_be_visible()
-    projects.get_by_label("Project id", exact=True).fill("microdao:42")
+    project = unique("microdao:p")
+    projects.get_by_label("Project id", exact=True).fill(project)
     projects.get_by_role("button", name="Link project").click()
-    expect(projects.get_by_role("list", name="Linked projects")).to_contain_text("microdao:42")
+    expect(projects.get_by_role("list", name="Linked projects")).to_contain_text(project)
     check_and_capture(page, artifacts, "overview-settings-desktop")
 
     # A delegation for treasury proposals only, then an extra role for Bob.
@@ -255,4 +265,16 @@ def test_the_5_6_settings_projects_delegation_extra_roles_and_restore(open_tab, 
     notice.get_by_role("button", name="Restore this DAO").click()
     expect(notice).to_have_count(0)
     expect(page.get_by_role("button", name="Edit settings")).to_be_visible()
+
+    # The DAO list filtered by a linked project.
+    page.get_by_role("link", name="DAO dashboard").click()
+    search = page.get_by_role("search", name="DAOs by project")
+    search.get_by_label("Linked to project", exact=True).fill(unique("microdao:none"))
+    search.get_by_role("button", name="Filter").click()
+    expect(page.get_by_text("No DAO to show yet.")).to_be_visible()
+    search.get_by_label("Linked to project", exact=True).fill(project)
+    search.get_by_role("button", name="Filter").click()
+    expect(page.get_by_role("link", name="Rules DAO")).to_be_visible()
+    expect(page.locator(".dao-card")).to_have_count(1)
+    expect(page.locator(".dao-card")).to_contain_text(project)
     a.assert_clean(allowed_statuses=(422,))

@@ -11,8 +11,9 @@ import { ProjectsSection } from "./projects.js";
 function TypeRules({ rules }) {
   const entries = Object.entries(rules || {});
   if (!entries.length) return "none";
-  return html`<ul class="plain-list">${entries.map(([type, rule]) => html`<li key=${type}><strong>${type}</strong>:
-    ${Object.entries(rule).map(([name, value]) => `${name.replace(/_/g, " ")} ${value}`).join(", ") || "no changes"}</li>`)}</ul>`;
+  const shown = (value) => (typeof value === "string" && /^\d+\.\d+$/.test(value) ? amount(value) : value);
+  return html`<ul class="plain-list">${entries.map(([type, rule]) => html`<li key=${type}><strong>${type}</strong>${": "}
+    ${Object.entries(rule).map(([name, value]) => `${name.replace(/_/g, " ")} ${shown(value)}`).join(", ") || "no changes"}</li>`)}</ul>`;
 }
 
 const COUNT_LIMIT = 100; // counts above it read "100+"

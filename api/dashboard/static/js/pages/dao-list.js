@@ -4,7 +4,7 @@ import { useState } from "preact/hooks";
 import { html } from "../core/html.js";
 import { Link, daoUrl } from "../core/router.js";
 import { usePages, useResource } from "../core/resource.js";
-import { CheckField } from "../ui/fields.js";
+import { CheckField, TextField } from "../ui/fields.js";
 import { LoadError, Loading } from "../ui/status.js";
 import { CreateDaoDialog } from "./create-dao.js";
 
@@ -22,6 +22,8 @@ function DaoCard({ dao }) {
       <div><dt>Members</dt><dd>${figures ? figures.members_count : "…"}</dd></div>
       <div><dt>Active proposals</dt><dd>${figures ? figures.active_proposals_count : "…"}</dd></div>
       <div><dt>Visibility</dt><dd>${dao.is_public ? "public" : "private"}</dd></div>
+      ${dao.project_ids && dao.project_ids.length > 0 && html`<div><dt>Projects</dt><dd>${dao.project_ids.join(", ")}</dd></div>`}
+      ${dao.is_active === false && html`<div><dt>State</dt><dd>deactivated (its owners may restore it)</dd></div>`}
     </dl>
   </li>`;
 }
@@ -59,7 +61,9 @@ function ConsoleEntry({ microdaoId }) {
 export function DaoListPage({ microdaoId }) {
   const [includePublic, setIncludePublic] = useState(false);
   const [creating, setCreating] = useState(false);
-  const list = usePages("/daos", { public: includePublic || undefined }, PAGE_SIZE);
+  const [project, setProject] = useState({ typed: "", applied: "" });
+  const list = usePages("/daos", { public: includePublic || undefined, project_id: project.applied }, PAGE_SIZE);
+  const applyProject = (event) => { event.preventDefault(); setProject({ ...project, applied: project.typed.trim() }); };
   if (microdaoId) return html`<${ConsoleEntry} microdaoId=${microdaoId} />`;
   return html`<h1>Your DAOs</h1>
     <div class="toolbar">
@@ -67,6 +71,11 @@ export function DaoListPage({ microdaoId }) {
         onValue=${setIncludePublic} />
       <button type="button" onClick=${() => setCreating(true)}>Create DAO</button>
     </div>
+    <form class="inline-form" role="search" aria-label="DAOs by project" onSubmit=${applyProject}>
+      <${TextField} id="project-filter" label="Linked to project" value=${project.typed}
+        onValue=${(typed) => setProject({ ...project, typed })} hint="Empty: every DAO." />
+      <div class="form-actions"><button type="submit" class="secondary">Filter</button></div>
+    </form>
     <${DaoCards} list=${list} />
     <${CreateDaoDialog} open=${creating} onClose=${() => setCreating(false)} />`;
 }
