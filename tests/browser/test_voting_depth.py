@@ -73,6 +73,7 @@ def test_a_ranked_choice_proposal_is_ranked_by_keyboard_and_its_runoff_shown(ope
     expect(page.get_by_text("Your ranking: Beans > Carrots.")).to_be_visible()
     press(page, "Cast this ranking")
     expect(page.get_by_text("You voted Beans > Carrots.")).to_be_visible()
+    leaf_shown = page.locator("code.hash").inner_text()  # the vote job's leaf hash, for the proof later
 
     # Bob, in a second context, the other way round; Carol through the API.
     b = open_tab()
@@ -112,6 +113,7 @@ def test_a_ranked_choice_proposal_is_ranked_by_keyboard_and_its_runoff_shown(ope
         verify.get_by_role("button", name="Download your ballot proof").click()
     proof = json.loads(open(download.value.path()).read())
     assert proof["ballot"] == {"voter": owner.subject, "ballot": {"ranking": ["Beans", "Carrots"]}}
+    assert proof["leaf_hash"] == leaf_shown
     expect(verify.get_by_text(proof["leaf_hash"])).to_be_visible()
 
     check_and_capture(page, artifacts, "ranked-result-desktop")
@@ -156,6 +158,7 @@ def test_an_approval_vote_and_a_secret_ballot_revealed_only_at_the_close(open_ta
     a = open_tab()
     page = sign_in(a, owner.subject, f"/dao/{slug}/proposals/{secret}")
     expect(page.get_by_text("secret until the close", exact=True)).to_be_visible()
+    expect(page.get_by_text("Counted by")).to_be_visible()
     page.get_by_role("button", name="Yes", exact=True).click()
     expect(page.get_by_text("your ballot stays secret")).to_be_visible()
     answer = bob.call("POST", f"/daos/{slug}/proposals/{secret}/votes", {"choice": "no"}, **WAIT)

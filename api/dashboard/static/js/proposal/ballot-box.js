@@ -12,6 +12,15 @@ const VOTE_FAILURES = {
   voting_closed: "Voting on this proposal is closed.",
 };
 
+/** The words for a counted vote, with the ballot's leaf hash when the job gives it (a secret
+ * ballot's comes at the reveal): the voter compares it with the proof's after finalization. */
+function counted(job) {
+  const result = job.result || {};
+  const words = result.choice ? `Your vote (${result.choice}) is counted.` : "Your vote is counted.";
+  return result.ballot_leaf_hash ? html`${words} Its leaf hash, to compare with your ballot proof later:
+    ${" "}<code class="hash">${result.ballot_leaf_hash}</code>` : words;
+}
+
 export function BallotBox({ dao, proposal, path, version, onCounted }) {
   const mine = usePages(`${path}/votes`, { voter_id: dao.me }, 1);
   const [state, run] = useAction();
@@ -31,7 +40,7 @@ export function BallotBox({ dao, proposal, path, version, onCounted }) {
       ${locked ? " This DAO does not allow changing a vote." : vote ? " You may change it until voting ends." : ""}</p>
     <${Ballot} ballot=${vote ? vote.ballot : null} cast=${cast} disabled=${busy || locked} options=${proposal.options || []} />
     <${ActionStatus} state=${state} pending="Counting your vote"
-      done=${(job) => (job.result && job.result.choice ? `Your vote (${job.result.choice}) is counted.` : "Your vote is counted.")}
+      done=${counted}
       failed=${(error) => VOTE_FAILURES[error && error.code]} />
   </section>`;
 }

@@ -4,7 +4,7 @@
 // few seconds until the scheduler finalized it.
 import { useEffect, useState } from "preact/hooks";
 import { html } from "../core/html.js";
-import { when } from "../core/format.js";
+import { percent, when } from "../core/format.js";
 import { Link, daoUrl } from "../core/router.js";
 import { useResource } from "../core/resource.js";
 import { Countdown } from "../ui/countdown.js";
@@ -46,6 +46,9 @@ function Timeline({ proposal }) {
     <div><dt>Type</dt><dd>${proposal.proposal_type.replace(/_/g, " ")}</dd></div>
     <div><dt>Author</dt><dd>${proposal.created_by}</dd></div>
     <div><dt>Voting type</dt><dd>${votingTypeWords(proposal)}</dd></div>
+    ${proposal.effective_model && html`<div><dt>Counted by</dt><dd>${proposal.effective_model} model, quorum
+      ${" "}${percent(proposal.effective_quorum_percent)}, threshold ${percent(proposal.effective_pass_threshold)}
+      ${proposal.effective_early_pass ? ", early pass" : ""}</dd></div>`}
     ${proposal.options && html`<div><dt>Options</dt><dd>${proposal.options.join(", ")}</dd></div>`}
     ${(proposal.effective_ballot_secrecy || proposal.ballot_secrecy) === "secret_until_close"
       && html`<div><dt>Ballots</dt><dd>secret until the close</dd></div>`}
