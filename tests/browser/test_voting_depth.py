@@ -14,7 +14,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE
-from tests.browser.helpers import check_and_capture, sign_in, tab_link
+from tests.browser.helpers import accessibility_violations, check_and_capture, sign_in, tab_link
 from tests.conftest import unique
 
 WAIT = {"Prefer": "wait=20"}
@@ -71,6 +71,7 @@ def test_a_ranked_choice_proposal_is_ranked_by_keyboard_and_its_runoff_shown(ope
     press(page, "Rank Beans", " ")
     press(page, "Move Beans up")
     expect(page.get_by_text("Your ranking: Beans > Carrots.")).to_be_visible()
+    check_and_capture(page, artifacts, "ranked-ballot-desktop")
     press(page, "Cast this ranking")
     expect(page.get_by_text("You voted Beans > Carrots.")).to_be_visible()
     leaf_shown = page.locator("code.hash").inner_text()  # the vote job's leaf hash, for the proof later
@@ -78,8 +79,10 @@ def test_a_ranked_choice_proposal_is_ranked_by_keyboard_and_its_runoff_shown(ope
     # Bob, in a second context, the other way round; Carol through the API.
     b = open_tab()
     page_b = sign_in(b, bob, proposal_path)
+    page_b.set_viewport_size(PHONE)
     press(page_b, "Rank Carrots")
     press(page_b, "Rank Beans")
+    check_and_capture(page_b, artifacts, "ranked-ballot-phone")
     press(page_b, "Cast this ranking")
     expect(page_b.get_by_text("You voted Carrots > Beans.")).to_be_visible()
     answer = carol.call("POST", f"/daos/{slug}{proposal_path.removeprefix(f'/dao/{slug}')}/votes",
@@ -146,6 +149,8 @@ def test_an_approval_vote_and_a_secret_ballot_revealed_only_at_the_close(open_ta
     expect(page_b.get_by_text("You voted Apples.")).to_be_visible()
     expect(page_b.get_by_role("img", name="Apples: 1")).to_be_visible()
     expect(page_b.get_by_role("img", name="Plums: 0")).to_be_visible()
+    page_b.set_viewport_size(PHONE)
+    check_and_capture(page_b, artifacts, "approval-ballot-phone")
 
     # Single choice: one button per option, the current one pressed.
     page_b.goto(f"{b.base_url}/dao/{slug}/proposals/{single}")
@@ -202,6 +207,7 @@ def test_the_5_6_settings_projects_delegation_extra_roles_and_restore(open_tab, 
     dialog.get_by_label("Late-quorum extension (seconds)", exact=True).fill("600")
     dialog.get_by_label("Add rules for", exact=True).select_option("treasury")
     dialog.get_by_label("Voting type for treasury", exact=True).select_option("approval")
+    assert accessibility_violations(page) == [], "the create-DAO dialog"
     dialog.get_by_role("button", name="Create DAO").click()
     expect(page.get_by_role("heading", level=1, name="Rules DAO")).to_be_visible()
     settings = page.get_by_role("region", name="Settings")
@@ -219,6 +225,7 @@ def test_the_5_6_settings_projects_delegation_extra_roles_and_restore(open_tab, 
     form.get_by_role("button", name="Save settings").click()
     expect(form.locator("#settings-type_rules-treasury-quorum_percent-error")).to_be_visible()
     expect(form.get_by_label("Quorum (%) for treasury", exact=True)).to_have_attribute("aria-invalid", "true")
+    check_and_capture(page, artifacts, "overview-settings-edit-desktop")
     form.get_by_label("Quorum (%) for treasury", exact=True).fill("40")
     form.get_by_role("button", name="Save settings").click()
     expect(settings).to_contain_text("15 min")

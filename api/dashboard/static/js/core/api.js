@@ -52,6 +52,9 @@ export async function api(path, { method = "GET", body, idempotencyKey, signal, 
     throw new ApiError(0, { code: "unreachable", detail: "the service cannot be reached" });
   }
   const data = response.status === 204 ? null : await response.json().catch(() => null);
+  // Aborted while the body was read (json() then fails and gives null): the caller dropped this
+  // request, so it must not see a half answer as a result.
+  if (signal && signal.aborted) throw new DOMException("the request was aborted", "AbortError");
   if (!response.ok) {
     const error = new ApiError(response.status, data || {}, response.headers.get("Retry-After"));
     if (response.status === 401 && !bearer && token()) signOut("Your sign-in is no longer valid: sign in again.");

@@ -11,8 +11,8 @@ export function useResource(path) {
     const controller = new AbortController();
     setState((s) => ({ ...s, loading: true }));
     api(path, { signal: controller.signal })
-      .then(({ data }) => setState({ data, error: null, loading: false }))
-      .catch((error) => { if (error.name !== "AbortError") setState({ data: null, error, loading: false }); });
+      .then(({ data }) => { if (!controller.signal.aborted) setState({ data, error: null, loading: false }); })
+      .catch((error) => { if (!controller.signal.aborted) setState({ data: null, error, loading: false }); });
     return () => controller.abort();
   }, [path, version]);
   return { ...state, reload: () => setVersion((v) => v + 1) };
@@ -36,9 +36,16 @@ export function usePages(path, params = {}, limit = 50) {
     if (!key) return undefined;
     const controller = new AbortController();
     setState((s) => ({ ...s, loading: true, error: null }));
+    // A reload replaces the list once its answer is in (the rows stay mounted meanwhile, so an
+    // open form in a row survives); an answer for an aborted read is dropped.
     fetchPage(null, controller.signal)
-      .then((data) => setState({ items: data.items, next: data.next_cursor, loading: false, error: null }))
-      .catch((error) => { if (error.name !== "AbortError") setState({ items: [], next: null, loading: false, error }); });
+      .then((data) => {
+        if (!controller.signal.aborted) setState({ items: data.items, next: data.next_cursor, loading: false, error: null, of: key });
+      })
+      .catch((error) => {
+        if (controller.signal.aborted) return;
+        setState((s) => ({ items: s.of === key ? s.items : [], next: null, loading: false, error, of: key }));
+      });
     return () => controller.abort();
   }, [key, version]);
 
@@ -48,7 +55,7 @@ export function usePages(path, params = {}, limit = 50) {
     try {
       const data = await fetchPage(state.next);
       if (current.current !== requested) return;
-      setState((s) => ({ items: [...s.items, ...data.items], next: data.next_cursor, loading: false, error: null }));
+      setState((s) => ({ ...s, items: [...s.items, ...data.items], next: data.next_cursor, loading: false, error: null }));
     } catch (error) {
       setState((s) => ({ ...s, loading: false, error }));
     }
