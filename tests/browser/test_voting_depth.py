@@ -71,7 +71,6 @@ def test_a_ranked_choice_proposal_is_ranked_by_keyboard_and_its_runoff_shown(ope
     press(page, "Rank Beans", " ")
     press(page, "Move Beans up")
     expect(page.get_by_text("Your ranking: Beans > Carrots.")).to_be_visible()
-    check_and_capture(page, artifacts, "ranked-ballot-desktop")
     press(page, "Cast this ranking")
     expect(page.get_by_text("You voted Beans > Carrots.")).to_be_visible()
     leaf_shown = page.locator("code.hash").inner_text()  # the vote job's leaf hash, for the proof later
@@ -262,7 +261,6 @@ def test_the_5_6_settings_projects_delegation_extra_roles_and_restore(open_tab, 
     bob_row = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name=bob.subject, exact=True))
     expect(bob_row.get_by_role("cell").first).to_have_text("member, observer")
     expect(extra.get_by_role("button", name=f"Take role observer from {bob.subject}")).to_be_visible()
-    check_and_capture(page, artifacts, "members-extra-roles-desktop")
     page.set_viewport_size(PHONE)
     check_and_capture(page, artifacts, "members-extra-roles-phone")
 
