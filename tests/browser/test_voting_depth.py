@@ -1,8 +1,8 @@
 """The dashboard's voting-depth pages (issue 9 on SPEC 5.6 and the features after it), in a real
 Chromium against the real stack: a ranked-choice proposal created with the form, ranked by keyboard
 from two browser contexts, closed, its runoff rounds and its verifiable export shown; an approval
-vote with checkboxes; a secret ballot whose choices are in no part of the page until it is
-finalized; the 5.6 settings (type rules, late quorum) in the create-DAO dialog and the overview
+vote with checkboxes and a single-choice one; a secret ballot whose choices are in no part of the
+page until it is finalized; a late-quorum extension seen live; the 5.6 settings (type rules, late quorum) in the create-DAO dialog and the overview
 with the API's 422 beside the field; a project link; a per-type delegation; an extra role; a
 restore. Set-up that is not under test goes through the API (one DAO per test, no sleeps)."""
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime, timedelta, timezone
 
 from playwright.sync_api import expect
 
@@ -188,6 +189,15 @@ def test_an_approval_vote_and_a_secret_ballot_revealed_only_at_the_close(open_ta
     expect(page.get_by_role("img", name="Yes: 1")).to_be_visible()
     page.set_viewport_size(PHONE)
     check_and_capture(page, artifacts, "secret-revealed-phone")
+
+    # Late quorum: a vote that reaches quorum 45 s before the end moves the end 10 min on, live.
+    assert owner.call("PATCH", f"/daos/{slug}", {"late_quorum_extension_seconds": 600}).status_code == 200
+    soon = (datetime.now(timezone.utc) + timedelta(seconds=45)).isoformat()
+    late = active_proposal(owner, slug, {"title": "Late gate", "end_at": soon})
+    page.goto(f"{a.base_url}/dao/{slug}/proposals/{late}")
+    expect(page.get_by_text(re.compile(r"^\d+ s left$"))).to_be_visible()
+    page.get_by_role("button", name="Yes", exact=True).click()
+    expect(page.get_by_text(re.compile(r"^(9|10) min \d+ s left$"))).to_be_visible()
     a.assert_clean()
     b.assert_clean()
 

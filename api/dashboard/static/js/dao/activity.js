@@ -8,11 +8,19 @@ import { usePages } from "../core/resource.js";
 import { LoadError, Loading } from "../ui/status.js";
 import { useEvents } from "./live.js";
 
+// The data fields an event's line shows, when present (SPEC 6, 5.6: the ballot of each voting
+// type, a deadline moved by late quorum, a per-type delegation, a project link, an extra role).
+const KEYS = ["proposal_slug", "subject_id", "voter", "choice", "choices", "ranking", "from_status", "to_status",
+  "token_symbol", "delta", "delegate_id", "proposal_type", "role", "code", "project_id", "previous_end_at", "end_at"];
+
 function summary(event) {
   const d = event.data || {};
   const parts = [];
-  for (const key of ["proposal_slug", "subject_id", "voter", "choice", "from_status", "to_status", "token_symbol", "delta", "delegate_id", "role"]) {
-    if (d[key] !== undefined && d[key] !== null) parts.push(`${key.replace(/_/g, " ")} ${d[key]}`);
+  for (const key of KEYS) {
+    const value = d[key];
+    if (value === undefined || value === null) continue;
+    const text = Array.isArray(value) ? value.join(key === "ranking" ? " > " : ", ") : value;
+    parts.push(`${key.replace(/_/g, " ")} ${key.endsWith("_at") ? when(text) : text}`);
   }
   return parts.join(", ");
 }
