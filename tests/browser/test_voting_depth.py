@@ -67,10 +67,13 @@ def test_a_ranked_choice_proposal_is_ranked_by_keyboard_and_its_runoff_shown(ope
     expect(page.get_by_role("group", name="Rank the options in order of preference")).to_be_visible()
     proposal_path = page.url.removeprefix(a.base_url)
 
-    # The owner ranks by keyboard: Carrots, then Beans, then moves Beans up.
+    # The owner ranks by keyboard: Carrots, then Beans (the focus moves on to it), then moves Beans up.
     press(page, "Rank Carrots")
-    press(page, "Rank Beans", " ")
+    expect(page.get_by_role("button", name="Rank Beans", exact=True)).to_be_focused()
+    page.keyboard.press("Space")
+    expect(page.get_by_role("button", name="Rank Leeks", exact=True)).to_be_focused()
     press(page, "Move Beans up")
+    expect(page.get_by_role("button", name="Move Beans down", exact=True)).to_be_focused()
     expect(page.get_by_text("Your ranking: Beans > Carrots.")).to_be_visible()
     press(page, "Cast this ranking")
     expect(page.get_by_text("You voted Beans > Carrots.")).to_be_visible()
