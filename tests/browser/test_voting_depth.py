@@ -3,8 +3,8 @@ Chromium against the real stack: a ranked-choice proposal created with the form,
 from two browser contexts, closed, its runoff rounds and its verifiable export shown; an approval
 vote with checkboxes and a single-choice one; a secret ballot whose choices are in no part of the
 page until it is finalized; a late-quorum extension seen live; the 5.6 settings (type rules, late quorum) in the create-DAO dialog and the overview
-with the API's 422 beside the field; a project link; a per-type delegation; an extra role; a
-restore. Set-up that is not under test goes through the API (one DAO per test, no sleeps)."""
+with the API's 422 beside the field; a project link and the DAO list filtered by it; a per-type
+delegation; an extra role; a deactivation and its restore. Set-up that is not under test goes through the API (one DAO per test, no sleeps)."""
 
 from __future__ import annotations
 
@@ -277,9 +277,10 @@ def test_the_5_6_settings_projects_delegation_extra_roles_and_restore(open_tab, 
     page.set_viewport_size(PHONE)
     check_and_capture(page, artifacts, "members-extra-roles-phone")
 
-    # Deactivated through the API, restored by its owner in the page.
-    assert owner_caller.call("DELETE", f"/daos/{slug}").status_code == 204
+    # Deactivated after a confirmation, then restored by its owner.
     page.goto(f"{a.base_url}/dao/{slug}")
+    page.get_by_role("button", name="Deactivate this DAO").click()
+    page.get_by_role("dialog", name="Deactivate this DAO?").get_by_role("button", name="Deactivate", exact=True).click()
     notice = page.get_by_role("region", name="Deactivated DAO")
     expect(notice).to_contain_text("As its owner you may restore it.")
     check_and_capture(page, artifacts, "deactivated-phone")

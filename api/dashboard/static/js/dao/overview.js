@@ -6,6 +6,27 @@ import { usePages } from "../core/resource.js";
 import { ApiForm, useQueryChoices } from "../ui/api-form.js";
 import { DAO_HINTS, DAO_LABELS, DAO_ORDER, daoCustom } from "../pages/create-dao.js";
 import { ProjectsSection } from "./projects.js";
+import { useAction } from "../core/actions.js";
+import { Dialog } from "../ui/dialog.js";
+import { ActionStatus } from "../ui/status.js";
+
+/** Deactivate the DAO (DELETE /daos/{slug}, can_manage_dao), after a confirmation: its active
+ * proposals are canceled, it stays readable, and its owners may restore it. */
+function Deactivate({ dao }) {
+  const [asking, setAsking] = useState(false);
+  const [state, run] = useAction();
+  const confirm = () => run(dao.path, { method: "DELETE", onSuccess: () => { setAsking(false); dao.reload(); } });
+  return html`<button type="button" class="secondary" onClick=${() => setAsking(true)}>Deactivate this DAO</button>
+    <${Dialog} id="deactivate-dao" title="Deactivate this DAO?" open=${asking} onClose=${() => setAsking(false)}>
+      <p>Its active proposals are canceled and nothing in it can change until one of its owners restores it.
+        It stays readable.</p>
+      <div class="form-actions">
+        <button type="button" onClick=${confirm} disabled=${state.phase === "sending"}>Deactivate</button>
+        <button type="button" class="secondary" onClick=${() => setAsking(false)}>Keep it active</button>
+      </div>
+      <${ActionStatus} state=${state} />
+    <//>`;
+}
 
 /** The type rules as read: "treasury: quorum 40 %, voting type approval". */
 function TypeRules({ rules }) {
@@ -59,7 +80,8 @@ export function OverviewTab({ dao }) {
           ${editing && html`<${ApiForm} schema="DaoSettings" idPrefix="settings" path=${dao.path} method="PATCH"
             record=${dao.dao} labels=${DAO_LABELS} hints=${DAO_HINTS} order=${DAO_ORDER}
             custom=${daoCustom("DaoSettings")} submit="Save settings"
-            done=${() => "Settings saved."} onDone=${() => { setEditing(false); dao.reload(); }} />`}`}
+            done=${() => "Settings saved."} onDone=${() => { setEditing(false); dao.reload(); }} />`}
+          <${Deactivate} dao=${dao} />`}
       </section>
       <section class="card" aria-labelledby="stats-title">
         <h3 id="stats-title">Figures</h3>
