@@ -2,9 +2,10 @@
 Chromium against the real stack: a ranked-choice proposal created with the form, ranked by keyboard
 from two browser contexts, closed, its runoff rounds and its verifiable export shown; an approval
 vote with checkboxes and a single-choice one; a secret ballot whose choices are in no part of the
-page until it is finalized; a late-quorum extension seen live; the 5.6 settings (type rules, late quorum) in the create-DAO dialog and the overview
-with the API's 422 beside the field; a project link and the DAO list filtered by it; a per-type
-delegation; an extra role; a deactivation and its restore. Set-up that is not under test goes through the API (one DAO per test, no sleeps)."""
+page until it is finalized; a late-quorum extension seen live; the 5.6 settings (type rules, late
+quorum) in the create-DAO dialog and the overview with the API's 422 beside the field; a project
+link and the DAO list filtered by it; a per-type delegation; an extra role; a deactivation and its
+restore. Set-up that is not under test goes through the API (one DAO per test, no sleeps)."""
 
 from __future__ import annotations
 
