@@ -11,12 +11,18 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE
-from tests.browser.helpers import accessibility_violations, check_and_capture, sign_in, tab_link
+from tests.browser.helpers import (
+    accessibility_violations,
+    check_and_capture,
+    sign_in,
+    tab_link,
+)
 from tests.conftest import unique
 
 WAIT = {"Prefer": "wait=20"}
@@ -113,12 +119,12 @@ def test_a_ranked_choice_proposal_is_ranked_by_keyboard_and_its_runoff_shown(ope
     expect(verify.get_by_text(re.compile(r"^[0-9a-f]{64}$")).first).to_be_visible()
     with page.expect_download() as download:
         verify.get_by_role("button", name="Download the export").click()
-    document = json.loads(open(download.value.path()).read())
+    document = json.loads(Path(download.value.path()).read_text())
     assert document["format"] == "governance.proposal_export"
     assert {row["voter"] for row in document["ballots"]} == {owner.subject, bob, carol.subject}
     with page.expect_download() as download:
         verify.get_by_role("button", name="Download your ballot proof").click()
-    proof = json.loads(open(download.value.path()).read())
+    proof = json.loads(Path(download.value.path()).read_text())
     assert proof["ballot"] == {"voter": owner.subject, "ballot": {"ranking": ["Beans", "Carrots"]}}
     assert proof["leaf_hash"] == leaf_shown
     expect(verify.get_by_text(proof["leaf_hash"])).to_be_visible()
@@ -196,7 +202,7 @@ def test_an_approval_vote_and_a_secret_ballot_revealed_only_at_the_close(open_ta
 
     # Late quorum: a vote that reaches quorum 45 s before the end moves the end 10 min on, live.
     assert owner.call("PATCH", f"/daos/{slug}", {"late_quorum_extension_seconds": 600}).status_code == 200
-    soon = (datetime.now(timezone.utc) + timedelta(seconds=45)).isoformat()
+    soon = (datetime.now(UTC) + timedelta(seconds=45)).isoformat()
     late = active_proposal(owner, slug, {"title": "Late gate", "end_at": soon})
     page.goto(f"{a.base_url}/dao/{slug}/proposals/{late}")
     expect(page.get_by_text(re.compile(r"^\d+ s left$"))).to_be_visible()
