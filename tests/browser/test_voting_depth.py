@@ -2,7 +2,7 @@
 Chromium against the real stack: a ranked-choice proposal created with the form, ranked by keyboard
 from two browser contexts, closed, its runoff rounds and its verifiable export shown; an approval
 vote with checkboxes and a single-choice one; a secret ballot whose choices are in no part of the
-page until it is finalized; a late-quorum extension seen live; the 5.6 settings (type rules, late
+page until it is finalized; a late-quorum extension seen live; an early pass; the 5.6 settings (type rules, late
 quorum) in the create-DAO dialog and the overview with the API's 422 beside the field; a project
 link and the DAO list filtered by it; a per-type delegation; an extra role; a deactivation and its
 restore. Set-up that is not under test goes through the API (one DAO per test, no sleeps)."""
@@ -208,6 +208,16 @@ def test_an_approval_vote_and_a_secret_ballot_revealed_only_at_the_close(open_ta
     expect(page.get_by_text(re.compile(r"^\d+ s left$"))).to_be_visible()
     page.get_by_role("button", name="Yes", exact=True).click()
     expect(page.get_by_text(re.compile(r"^(9|10) min \d+ s left$"))).to_be_visible()
+
+    # Early pass: with vote change off, one yes of the two members decides it at once.
+    settings = {"allow_vote_change": False, "early_pass": True}
+    assert owner.call("PATCH", f"/daos/{slug}", settings).status_code == 200
+    early = active_proposal(owner, slug, {"title": "Early gate"})
+    page.goto(f"{a.base_url}/dao/{slug}/proposals/{early}")
+    expect(page.get_by_text("early pass", exact=False).first).to_be_visible()
+    page.get_by_role("button", name="Yes", exact=True).click()
+    expect(page.get_by_role("heading", name="Result")).to_be_visible()
+    expect(page.get_by_text("decided early", exact=False)).to_be_visible()
     a.assert_clean()
     b.assert_clean()
 
