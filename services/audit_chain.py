@@ -31,6 +31,18 @@ def linked_payload(payload: Mapping, chain_seq: int, prev_hash: str, hash_: str)
     return {**payload, "seq": chain_seq, "prev_hash": prev_hash, "hash": hash_}
 
 
+def linked_text(payload_text: str, chain_seq: int, prev_hash: str, hash_: str) -> bytes:
+    """`linked_payload` as JSON bytes, written from the stored payload's text (`payload::text`)
+    without decoding it: the link fields are appended to the object (the bridge publishes this).
+    A payload never holds them (services.outbox writes it); if one did, a JSON reader keeps the
+    last of duplicate keys, as `linked_payload` does."""
+    if not payload_text.endswith("}"):
+        raise ValueError("an event payload must be a JSON object")
+    links = f'"seq": {int(chain_seq)}, "prev_hash": "{prev_hash}", "hash": "{hash_}"}}'
+    body = payload_text[:-1].rstrip()
+    return f"{body}{', ' if body != '{' else ''}{links}".encode()
+
+
 def linked(event: Event) -> dict:
     """`linked_payload` of a linked row."""
     return linked_payload(event.payload, event.chain_seq, event.prev_hash, event.hash)
