@@ -8,6 +8,8 @@ import logging
 import uuid
 from typing import Any
 
+from sqlalchemy import insert
+
 from governance.vocabulary import DAO_EVENT_TYPES, OTHER_EVENT_TYPES
 from infra.clock import utc_text, utcnow
 from infra.db import after_commit
@@ -29,8 +31,8 @@ def nats_subject(event_type: str, dao_slug: str | None) -> str:
     raise ValueError(f"unknown event type {event_type!r}")
 
 
-def record_event(session, event_type: str, *, actor: str | None, data: dict[str, Any], dao=None) -> Event:
-    """Append one event (audit row and outbox row) to the session's transaction."""
+def event_row(event_type: str, *, actor: str | None, data: dict[str, Any], dao=None) -> dict[str, Any]:
+    """The `events` row (its column values) of one event."""
     event_id = uuid.uuid4()
     now = utcnow()
     dao_id = dao.id if dao is not None else None
@@ -44,17 +46,38 @@ def record_event(session, event_type: str, *, actor: str | None, data: dict[str,
         "ts": utc_text(now),
         "data": data,
     }
-    event = Event(
-        id=event_id, dao_id=dao_id, dao_slug=dao_slug, type=event_type,
-        subject=nats_subject(event_type, dao_slug), actor=actor, payload=payload, created_at=now,
-    )
+    return {
+        "id": event_id, "dao_id": dao_id, "dao_slug": dao_slug, "type": event_type,
+        "subject": nats_subject(event_type, dao_slug), "actor": actor, "payload": payload, "created_at": now,
+    }
+
+
+def record_event(session, event_type: str, *, actor: str | None, data: dict[str, Any], dao=None) -> Event:
+    """Append one event (audit row and outbox row) to the session's transaction."""
+    event = Event(**event_row(event_type, actor=actor, data=data, dao=dao))
     session.add(event)
+    _nudge_after_commit(session)
+    return event
+
+
+def record_events(session, rows: list[dict[str, Any]]) -> None:
+    """Append many events (`event_row`s) in one multi-row INSERT, in the order given: their
+    `seq` follows it, after every event the session already holds (flushed first)."""
+    if not rows:
+        return
+    session.flush()
+    # With RETURNING, SQLAlchemy writes an executemany as multi-row INSERTs ("insertmanyvalues",
+    # up to 1,000 rows a statement); without, psycopg would send a statement per row.
+    session.execute(insert(Event.__table__).returning(Event.__table__.c.seq), rows)
+    _nudge_after_commit(session)
+
+
+def _nudge_after_commit(session) -> None:
     # One nudge per transaction, however many events it writes (a vote batch writes hundreds).
     transaction = session.get_nested_transaction() or session.get_transaction()
     if session.info.get("bridge_nudged") is not transaction:
         session.info["bridge_nudged"] = transaction
         after_commit(session, kick_bridge)
-    return event
 
 
 def kick_bridge() -> None:
