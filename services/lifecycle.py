@@ -33,7 +33,7 @@ from services.outbox import event_row, record_event, record_events
 from services.payloads import proposal_ref
 from services.receipts import sign_receipts
 from services.snapshot import take_snapshot
-from services.tally import counted_rows, pending_votes_clause, tallies, waiting_for_votes
+from services.tally import among, counted_rows, pending_votes_clause, tallies, waiting_for_votes
 
 SCHEDULER = "system:scheduler"
 
@@ -122,7 +122,7 @@ def finalize(session, proposals: list[Proposal], *, actor: str, early: bool = Fa
         if not ready:
             return []
     # (A check of the batch's results, e.g. against running sums, goes here: (session, ready, results).)
-    daos = {d.id: d for d in session.scalars(select(Dao).where(Dao.id.in_({p.dao_id for p in ready})))}
+    daos = {d.id: d for d in session.scalars(select(Dao).where(among(Dao.id, {p.dao_id for p in ready})))}
     now = db_now(session)
     figures = {p.id: results[p.id].to_json() for p in ready}
     receipts = sign_receipts(session, ready, daos, figures, rows)

@@ -8,7 +8,8 @@ import logging
 import uuid
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import DateTime, Text, Uuid, bindparam, column, func, insert, select
+from sqlalchemy.dialects.postgresql import JSONB
 
 from governance.vocabulary import DAO_EVENT_TYPES, OTHER_EVENT_TYPES
 from infra.clock import utc_text, utcnow
@@ -60,15 +61,25 @@ def record_event(session, event_type: str, *, actor: str | None, data: dict[str,
     return event
 
 
+_COLUMNS = {"id": Uuid, "dao_id": Uuid, "dao_slug": Text, "type": Text, "subject": Text, "actor": Text,
+            "payload": JSONB, "created_at": DateTime(timezone=True)}
+_GIVEN = func.jsonb_to_recordset(bindparam("rows", type_=JSONB)).table_valued(
+    *(column(name, kind) for name, kind in _COLUMNS.items())
+).render_derived(name="given", with_types=True)
+_INSERT_MANY = insert(Event.__table__).from_select(list(_COLUMNS), select(*_GIVEN.c))
+
+
 def record_events(session, rows: list[dict[str, Any]]) -> None:
-    """Append many events (`event_row`s) in one multi-row INSERT, in the order given: their
-    `seq` follows it, after every event the session already holds (flushed first)."""
+    """Append many events (`event_row`s) in ONE statement, `INSERT INTO events ... SELECT FROM
+    jsonb_to_recordset(<the rows as one JSON array>)`, in the order given: their `seq` follows
+    it (a function scan yields the array in order), after every event the session already holds
+    (flushed first). One parameter, so the statement's text is the same for every batch."""
     if not rows:
         return
     session.flush()
-    # With RETURNING, SQLAlchemy writes an executemany as multi-row INSERTs ("insertmanyvalues",
-    # up to 1,000 rows a statement); without, psycopg would send a statement per row.
-    session.execute(insert(Event.__table__).returning(Event.__table__.c.seq), rows)
+    given = [{**row, "id": str(row["id"]), "dao_id": row["dao_id"] and str(row["dao_id"]),
+              "created_at": row["created_at"].isoformat()} for row in rows]
+    session.execute(_INSERT_MANY, {"rows": given})
     _nudge_after_commit(session)
 
 
