@@ -120,10 +120,34 @@ def profile(bench, conn, dao, n: int) -> None:
         rows += [(f"{name}: wall", f"{done} proposals in {elapsed:.2f} s = {done / elapsed:.0f} proposals/s"),
                  (f"{name}: this process", f"{cpu * 1000 / done:.2f} ms CPU/proposal"),
                  (f"{name}: CPU", CpuMeter.describe(used, elapsed, done, "proposal"))]
+    # The bridge over the backlog the finalizations wrote, in this process too.
+    from tasks.events import publish_pending
+
+    groups = {name: pid for name, pid in bench.process_groups().items() if name in ("postgres", "nats")}
+    bridge = cProfile.Profile()
+    for name, prof in (("plain", None), ("under cProfile", bridge)):
+        # Linked and published from scratch, as the finalizations leave them (the second time the
+        # stream acknowledges each message as a duplicate of the first).
+        conn.execute("UPDATE events SET published_at = NULL, chain = NULL, chain_seq = NULL, prev_hash = NULL, hash = NULL")
+        events = conn.execute("SELECT count(*) FROM events").fetchone()[0]
+        meter, cpu0 = CpuMeter(groups).start(), time.process_time()
+        if prof:
+            prof.enable()
+        sent = 0
+        while (batch := publish_pending()):
+            sent += batch
+        if prof:
+            prof.disable()
+        cpu, used = time.process_time() - cpu0, meter.stop()
+        rows += [(f"bridge {name}", f"{sent} of {events} events in {meter.elapsed:.2f} s = {sent / meter.elapsed:.0f} "
+                  f"events/s; CPU/event: this process {cpu * 1e6 / sent:.0f} us, "
+                  + ", ".join(f"{k} {v * 1e6 / sent:.0f} us" for k, v in used.items() if k in groups))]
     report(f"bench/finalize.py --profile: {n} proposals in batches of {FINALIZE_BATCH}; {machine()}", rows)
-    stats = pstats.Stats(profiler)
-    stats.sort_stats("cumulative").print_stats(40)
-    stats.sort_stats("tottime").print_stats(25)
+    for what, prof in (("finalization", profiler), ("bridge", bridge)):
+        print(f"\n--- {what} ---")
+        stats = pstats.Stats(prof)
+        stats.sort_stats("cumulative").print_stats(30)
+        stats.sort_stats("tottime").print_stats(20)
 
 
 def main() -> None:
