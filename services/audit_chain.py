@@ -81,8 +81,9 @@ def link_pending(session, limit: int = LINK_BATCH) -> int:
     waiting = exists().where(Event.published_at.is_(None), Event.hash.is_not(None))
     if session.scalar(select(waiting)):
         return 0
+    events = Event.__table__  # Core: no ORM row processing for a batch of thousands
     rows = session.execute(
-        select(Event.id, Event.payload).where(Event.hash.is_(None)).order_by(Event.seq).limit(limit)
+        select(events.c.id, events.c.payload).where(events.c.hash.is_(None)).order_by(events.c.seq).limit(limit)
     ).all()
     if not rows:
         return 0
@@ -108,11 +109,11 @@ def _write_links(session, links: dict[str, list]) -> None:
     types = {"id": Uuid(), "chain": Text(), "chain_seq": BigInteger(), "prev_hash": Text(), "hash": Text()}
     values = func.unnest(*(bindparam(name, column, type_=ARRAY(types[name])) for name, column in links.items()))
     given = values.table_valued(*links).render_derived()
+    events = Event.__table__
     session.execute(
-        update(Event).where(Event.id == given.c.id).values(
+        update(events).where(events.c.id == given.c.id).values(
             chain=given.c.chain, chain_seq=given.c.chain_seq, prev_hash=given.c.prev_hash, hash=given.c.hash,
-        ),
-        execution_options={"synchronize_session": False},
+        )
     )
 
 

@@ -19,12 +19,14 @@ from infra.redis import redis_client
 from models import Event
 from services.audit_chain import link_pending, linked_text
 from services.outbox import BRIDGE_PENDING_KEY
+from services.tally import among
 
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 2000
 MAX_BATCHES = 10
 BRIDGE_LOCK = 0x60E7B1D6  # one bridge at a time keeps the per-DAO order
+EVENTS = Event.__table__
 
 
 def publish_pending(batch_size: int = BATCH_SIZE, max_batches: int = MAX_BATCHES) -> int:
@@ -45,10 +47,10 @@ def _publish_batches(publisher: Publisher, batch_size: int, max_batches: int) ->
             if not _locked(session):
                 return published
             events = session.execute(
-                select(Event.id, Event.subject, cast(Event.payload, Text).label("text"), Event.chain_seq,
-                       Event.prev_hash, Event.hash)
-                .where(Event.published_at.is_(None), Event.hash.is_not(None))
-                .order_by(Event.seq).limit(batch_size)
+                select(EVENTS.c.id, EVENTS.c.subject, cast(EVENTS.c.payload, Text).label("text"), EVENTS.c.chain_seq,
+                       EVENTS.c.prev_hash, EVENTS.c.hash)
+                .where(EVENTS.c.published_at.is_(None), EVENTS.c.hash.is_not(None))
+                .order_by(EVENTS.c.seq).limit(batch_size)
             ).all()
             if not events and not newly_linked:
                 return published
@@ -58,9 +60,8 @@ def _publish_batches(publisher: Publisher, batch_size: int, max_batches: int) ->
             # In order: nothing after an event the stream did not acknowledge is marked.
             done = [e.id for e, _ in zip(events, takewhile(bool, acked))]
             if done:  # stamped once the acks are in, not when the batch's transaction began
-                session.execute(
-                    update(Event).where(Event.id.in_(done)).values(published_at=func.statement_timestamp()),
-                    execution_options={"synchronize_session": False},
+                session.execute(  # Core, one array parameter: the same statement for every batch
+                    update(EVENTS).where(among(EVENTS.c.id, done)).values(published_at=func.statement_timestamp())
                 )
             published += len(done)
             if len(done) < len(events):
