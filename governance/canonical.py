@@ -24,12 +24,30 @@ tests/rules/test_canonical.py proves the two agree, with hypothesis, against `rf
 
 import hashlib
 import json
+import json.encoder
 
 import rfc8785
 
 _SAFE = 2**53 - 1
-_MAX_CONTAINERS = 100_000
-_fast_dumps = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode
+_MAX_CONTAINERS = 100_000  # beyond (a cycle, or a giant), rfc8785 decides: the fast path never meets a cycle
+
+
+def _refuse(value):
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+if json.encoder.c_make_encoder is not None:
+    # The C encoder itself, made once (json.dumps makes one per call, the most of a small value's
+    # cost): no circular-reference markers (see _MAX_CONTAINERS), sorted keys, "," and ":",
+    # strings as c_encode_basestring writes them (ensure_ascii=False), NaN refused.
+    _c_encoder = json.encoder.c_make_encoder(
+        None, _refuse, json.encoder.c_encode_basestring, None, ":", ",", True, False, False
+    )
+
+    def _fast_dumps(value) -> str:
+        return "".join(_c_encoder(value, 0))
+else:  # pragma: no cover - CPython has the C encoder
+    _fast_dumps = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode
 
 
 def _plain(value) -> bool:
