@@ -27,7 +27,10 @@ scalars = st.one_of(
 )
 values = st.recursive(
     scalars,
-    lambda inner: st.one_of(st.lists(inner, max_size=5), st.tuples(inner), st.dictionaries(keys, inner, max_size=5)),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=5), st.tuples(inner), st.dictionaries(keys, inner, max_size=5),
+        st.dictionaries(st.one_of(st.integers(), st.none(), st.booleans()), inner, min_size=1, max_size=2),  # refused
+    ),
     max_leaves=30,
 )
 
