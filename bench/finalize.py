@@ -2,6 +2,7 @@
 (issues 3, 14).
 
     .venv/bin/python -m bench.finalize [--proposals 10000] [--interval 5] [--concurrency N] [--hold-bridge]
+    .venv/bin/python -m bench.finalize --profile [--proposals 2000]
 
 P active proposals (the four models in turn, 5 snapshot members and 3 votes each, bulk-inserted
 by SQL) get an end_at inside one and the same second once the real worker (devstack
@@ -24,6 +25,10 @@ finalized, so that the bridge meets the whole backlog at once: its own rate is t
 the time from its release to none unpublished seen. Without it, the first-to-last rate is bounded
 by how fast the finalizations write events whenever the bridge keeps up with them.
 Also checked: one proposal_finalized event per proposal.
+
+--profile: no worker; the bench process itself finalizes the P proposals (already due) as the
+sweep does, in transactions of FINALIZE_BATCH claimed proposals, under cProfile, and prints the
+CPU per proposal of this process and of Postgres, and the functions where it goes.
 """
 
 from __future__ import annotations
@@ -79,6 +84,72 @@ def last_tick(beat) -> datetime | None:
     return None
 
 
+def profile(bench, conn, dao, n: int) -> None:
+    """Finalize the n proposals in this process as the sweep does, half of them plainly (the CPU
+    figures), then the other half under cProfile (where it goes)."""
+    import cProfile
+    import pstats
+
+    from infra.db import transaction
+    from services.lifecycle import SCHEDULER, claim_due, finalize
+    from tasks.scheduler import FINALIZE_BATCH
+
+    groups = {name: pid for name, pid in bench.process_groups().items() if name.startswith("postgres")}
+
+    def run(half: str, profiler=None) -> tuple[int, float, dict, float]:
+        conn.execute(f"""UPDATE proposals SET end_at = now() - interval '1 second'
+                         WHERE dao_id = %s AND (split_part(slug, '-', 2)::int / 4) %% 2 = {half}""", (dao.id,))
+        meter, done, cpu0 = CpuMeter(groups).start(), 0, time.process_time()
+        if profiler:
+            profiler.enable()
+        while True:
+            with transaction() as session:
+                batch = finalize(session, claim_due(session, "finalize", FINALIZE_BATCH), actor=SCHEDULER)
+            done += len(batch)
+            if not batch:
+                break
+        if profiler:
+            profiler.disable()
+        cpu, used = time.process_time() - cpu0, meter.stop()
+        return done, cpu, used, meter.elapsed
+
+    rows = []
+    profiler = cProfile.Profile()
+    for half, name, prof in (("0", "plain", None), ("1", "under cProfile", profiler)):
+        done, cpu, used, elapsed = run(half, prof)
+        rows += [(f"{name}: wall", f"{done} proposals in {elapsed:.2f} s = {done / elapsed:.0f} proposals/s"),
+                 (f"{name}: this process", f"{cpu * 1000 / done:.2f} ms CPU/proposal"),
+                 (f"{name}: CPU", CpuMeter.describe(used, elapsed, done, "proposal"))]
+    # The bridge over the backlog the finalizations wrote, in this process too.
+    from tasks.events import publish_pending
+
+    groups = {name: pid for name, pid in bench.process_groups().items() if name in ("postgres", "nats")}
+    bridge = cProfile.Profile()
+    for name, prof in (("plain", None), ("under cProfile", bridge)):
+        # Linked and published from scratch, as the finalizations leave them (the second time the
+        # stream acknowledges each message as a duplicate of the first).
+        conn.execute("UPDATE events SET published_at = NULL, chain = NULL, chain_seq = NULL, prev_hash = NULL, hash = NULL")
+        events = conn.execute("SELECT count(*) FROM events").fetchone()[0]
+        meter, cpu0 = CpuMeter(groups).start(), time.process_time()
+        if prof:
+            prof.enable()
+        sent = 0
+        while (batch := publish_pending()):
+            sent += batch
+        if prof:
+            prof.disable()
+        cpu, used = time.process_time() - cpu0, meter.stop()
+        rows += [(f"bridge {name}", f"{sent} of {events} events in {meter.elapsed:.2f} s = {sent / meter.elapsed:.0f} "
+                  f"events/s; CPU/event: this process {cpu * 1e6 / sent:.0f} us, "
+                  + ", ".join(f"{k} {v * 1e6 / sent:.0f} us" for k, v in used.items() if k in groups))]
+    report(f"bench/finalize.py --profile: {n} proposals in batches of {FINALIZE_BATCH}; {machine()}", rows)
+    for what, prof in (("finalization", profiler), ("bridge", bridge)):
+        print(f"\n--- {what} ---")
+        stats = pstats.Stats(prof)
+        stats.sort_stats("cumulative").print_stats(30)
+        stats.sort_stats("tottime").print_stats(20)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--proposals", type=int, default=10_000)
@@ -86,6 +157,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, help="worker pool size (default: one per core, as `make up`)")
     parser.add_argument("--hold-bridge", action="store_true",
                         help="the worker consumes no `events` until every proposal is finalized: the bridge's own rate on the backlog")
+    parser.add_argument("--profile", action="store_true", help="finalize in this process under cProfile (no worker)")
     args = parser.parse_args()
     n = args.proposals
 
@@ -95,6 +167,8 @@ def main() -> None:
         t0 = time.monotonic()
         load(conn, dao, n)
         load_s = time.monotonic() - t0
+        if args.profile:
+            return profile(bench, conn, dao, n)
         worker = bench.worker(concurrency=args.concurrency, SCHEDULER_INTERVAL_SECONDS=args.interval)
         beat = bench.beat(args.interval)
         bench.wait_until(lambda: last_tick(beat) is not None, timeout=30, poll=0.1, what="beat's first sweep")

@@ -5,7 +5,8 @@
 1. One weighted proposal with N votes (and N snapshot rows), bulk-inserted with generate_series:
    services.tally.tallies() (what finalization and the tally route run) against the bare
    `SELECT choice, sum(weight) FROM votes WHERE proposal_id = ... GROUP BY choice` on the same
-   connection, median of --repeat runs after a warm-up. Target: within 3x.
+   connection, median of --repeat runs after a warm-up. Target: within 1.5x (issue 14; 3x in
+   issue 3).
 2. One delegated proposal of M snapshot members in chains of 1000 that end in a cycle or a dead
    end, some with direct voters along them: services.tally.current_tally(). Target: under 2 s.
 3. Peak RSS of the tallying process (resource.getrusage ru_maxrss) after the N-vote tally.
@@ -28,7 +29,7 @@ from decimal import Decimal
 from bench._data import dao_with_voters
 from bench._stack import ROOT, bench_stack, machine, median, report, verdict
 
-RATIO_TARGET, DELEGATED_TARGET, RSS_TARGET_MB = 3.0, 2.0, 300
+RATIO_TARGET, DELEGATED_TARGET, RSS_TARGET_MB = 1.5, 2.0, 300  # the ratio: issue 14 (issue 3 asked 3x)
 CHAIN = 1000
 
 
@@ -174,7 +175,7 @@ def main() -> None:
         ("bulk load + VACUUM ANALYZE", f"{load_s:.1f} s"),
         ("bare SQL GROUP BY choice (baseline)", f"{got['bare_s'] * 1000:8.1f} ms (median of {args.repeat})"),
         ("services.tally.tallies()", f"{got['service_s'] * 1000:8.1f} ms   ratio {ratio:.2f}x"),
-        ("target: within 3x of the bare query", verdict(ratio <= RATIO_TARGET)),
+        (f"target: within {RATIO_TARGET:g}x of the bare query", verdict(ratio <= RATIO_TARGET)),
         ("weighted result", f"voters {got['weighted']['voters']}, outcome {got['weighted']['outcome']}"),
         ("delegated tally (current_tally)", f"{got['delegated_s'] * 1000:8.1f} ms median, {got['delegated_max_s'] * 1000:.1f} ms max"),
         ("target: delegated under 2 s", verdict(got["delegated_max_s"] < DELEGATED_TARGET)),

@@ -31,6 +31,18 @@ def linked_payload(payload: Mapping, chain_seq: int, prev_hash: str, hash_: str)
     return {**payload, "seq": chain_seq, "prev_hash": prev_hash, "hash": hash_}
 
 
+def linked_text(payload_text: str, chain_seq: int, prev_hash: str, hash_: str) -> bytes:
+    """`linked_payload` as JSON bytes, written from the stored payload's text (`payload::text`)
+    without decoding it: the link fields are appended to the object (the bridge publishes this).
+    A payload never holds them (services.outbox writes it); if one did, a JSON reader keeps the
+    last of duplicate keys, as `linked_payload` does."""
+    if not payload_text.endswith("}"):
+        raise ValueError("an event payload must be a JSON object")
+    links = f'"seq": {int(chain_seq)}, "prev_hash": "{prev_hash}", "hash": "{hash_}"}}'
+    body = payload_text[:-1].rstrip()
+    return f"{body}{', ' if body != '{' else ''}{links}".encode()
+
+
 def linked(event: Event) -> dict:
     """`linked_payload` of a linked row."""
     return linked_payload(event.payload, event.chain_seq, event.prev_hash, event.hash)
@@ -69,8 +81,9 @@ def link_pending(session, limit: int = LINK_BATCH) -> int:
     waiting = exists().where(Event.published_at.is_(None), Event.hash.is_not(None))
     if session.scalar(select(waiting)):
         return 0
+    events = Event.__table__  # Core: no ORM row processing for a batch of thousands
     rows = session.execute(
-        select(Event.id, Event.payload).where(Event.hash.is_(None)).order_by(Event.seq).limit(limit)
+        select(events.c.id, events.c.payload).where(events.c.hash.is_(None)).order_by(events.c.seq).limit(limit)
     ).all()
     if not rows:
         return 0
@@ -96,11 +109,11 @@ def _write_links(session, links: dict[str, list]) -> None:
     types = {"id": Uuid(), "chain": Text(), "chain_seq": BigInteger(), "prev_hash": Text(), "hash": Text()}
     values = func.unnest(*(bindparam(name, column, type_=ARRAY(types[name])) for name, column in links.items()))
     given = values.table_valued(*links).render_derived()
+    events = Event.__table__
     session.execute(
-        update(Event).where(Event.id == given.c.id).values(
+        update(events).where(events.c.id == given.c.id).values(
             chain=given.c.chain, chain_seq=given.c.chain_seq, prev_hash=given.c.prev_hash, hash=given.c.hash,
-        ),
-        execution_options={"synchronize_session": False},
+        )
     )
 
 

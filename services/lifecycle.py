@@ -14,7 +14,8 @@ from __future__ import annotations
 import uuid
 from dataclasses import replace
 
-from sqlalchemy import bindparam, exists, func, select, update
+from sqlalchemy import Text, Uuid, bindparam, column, exists, func, select, update
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm.attributes import set_committed_value
 
 from governance.ballots import proposal_options
@@ -28,11 +29,11 @@ from services.access import require_active
 from services.deadlines import wake_after_commit
 from services.execution import apply_actions
 from services.jobs import record
-from services.outbox import record_event
+from services.outbox import event_row, record_event, record_events
 from services.payloads import proposal_ref
 from services.receipts import sign_receipts
 from services.snapshot import take_snapshot
-from services.tally import pending_votes_clause, tallies, waiting_for_votes
+from services.tally import among, counted_rows, pending_votes_clause, tallies, waiting_for_votes
 
 SCHEDULER = "system:scheduler"
 
@@ -103,50 +104,77 @@ def finalize(session, proposals: list[Proposal], *, actor: str, early: bool = Fa
     whose live tally passes early (SPEC 5.6), `passed` with `result.early = true`.
 
     A secret proposal's ballots are revealed with it: `ballots_revealed` follows its
-    `proposal_finalized`."""
+    `proposal_finalized`.
+
+    Set-wise, whatever the batch's size: one statement for the votes waited for, three for the
+    summed tallies, two for the snapshots and ballots (the delegated and ranked tallies and every
+    receipt count them), one for the DAOs, one for the chain heads, ONE UPDATE of the proposals
+    and ONE multi-row INSERT of the events (in the order a proposal at a time would write them)."""
     waiting = waiting_for_votes(session, proposals)
     ready = [p for p in proposals if p.id not in waiting]
     if not ready:
         return []
-    results = tallies(session, ready)
+    rows = counted_rows(session, ready)
+    results = tallies(session, ready, rows)
     if early:
         ready = [p for p in ready if passes_early(results[p.id])]
         results = {p.id: replace(results[p.id], early=True) for p in ready}
         if not ready:
             return []
-    daos = {d.id: d for d in session.scalars(select(Dao).where(Dao.id.in_({p.dao_id for p in ready})))}
+    # (A check of the batch's results, e.g. against running sums, goes here: (session, ready, results).)
+    daos = {d.id: d for d in session.scalars(select(Dao).where(among(Dao.id, {p.dao_id for p in ready})))}
     now = db_now(session)
     figures = {p.id: results[p.id].to_json() for p in ready}
-    receipts = sign_receipts(session, ready, daos, figures)
-    rows = []
+    receipts = sign_receipts(session, ready, daos, figures, rows)
+    updates, events = [], []
     for proposal in ready:
         result, receipt = figures[proposal.id], receipts[proposal.id]
         dao = daos[proposal.dao_id]
         status = transition(proposal.status, "finalize", result["outcome"])
-        rows.append({"b_id": proposal.id, "b_status": status, "b_result": result, "b_receipt": receipt})
-        # The batch is written by one executemany below; the objects only mirror it.
+        updates.append({"id": str(proposal.id), "status": status, "result": result, "receipt": receipt})
+        # The batch is written by the one UPDATE below; the objects only mirror it.
         for key, value in (("status", status), ("result", result), ("receipt", receipt), ("finalized_at", now)):
             set_committed_value(proposal, key, value)
-        _changed(session, proposal, dao, "active", actor)
-        record_event(session, "proposal_finalized", actor=actor, dao=dao,
-                     data=proposal_ref(proposal, tally=result, receipt=receipt))
-        if proposal.effective_ballot_secrecy == "secret_until_close":
-            record_event(session, "ballots_revealed", actor=actor, dao=dao,
-                         data=proposal_ref(proposal, voters=result["voters"]))
+        events += _finalized_events(proposal, dao, result, receipt, actor)
         if status == "passed" and proposal.action_payload.get("auto_execute") is True:
             # Once per proposal (an idempotency key), in a transaction of its own after this one.
             record(
                 session, "execute_proposal", actor=actor, target_id=proposal.id,
                 request={"proposal_id": str(proposal.id), "auto": True}, idempotency_key=f"auto-execute:{proposal.id}",
             )
-    session.execute(
-        update(Proposal.__table__)
-        .where(Proposal.__table__.c.id == bindparam("b_id"))
-        .values(status=bindparam("b_status"), result=bindparam("b_result"), receipt=bindparam("b_receipt"),
-                finalized_at=now),
-        rows,
-    )
+    _write_finalized(session, updates, now)
+    record_events(session, events)
     return ready
+
+
+def _finalized_events(proposal: Proposal, dao: Dao, result: dict, receipt: dict, actor: str) -> list[dict]:
+    """A finalized proposal's events, in order: its status change, `proposal_finalized` (tally and
+    receipt), and `ballots_revealed` for a secret ballot."""
+    rows = [
+        event_row("proposal_status_changed", actor=actor, dao=dao,
+                  data=proposal_ref(proposal, from_status="active", to_status=proposal.status)),
+        event_row("proposal_finalized", actor=actor, dao=dao, data=proposal_ref(proposal, tally=result, receipt=receipt)),
+    ]
+    if proposal.effective_ballot_secrecy == "secret_until_close":
+        rows.append(event_row("ballots_revealed", actor=actor, dao=dao,
+                              data=proposal_ref(proposal, voters=result["voters"])))
+    return rows
+
+
+_FINALIZED = func.jsonb_to_recordset(bindparam("batch", type_=JSONB)).table_valued(
+    column("id", Uuid), column("status", Text), column("result", JSONB), column("receipt", JSONB),
+).render_derived(name="finalized", with_types=True)
+
+
+def _write_finalized(session, updates: list[dict], now) -> None:
+    """ONE statement for the batch: UPDATE proposals ... FROM jsonb_to_recordset(<the batch>)."""
+    table = Proposal.__table__
+    session.execute(
+        update(table).where(table.c.id == _FINALIZED.c.id).values(
+            status=_FINALIZED.c.status, result=_FINALIZED.c.result, receipt=_FINALIZED.c.receipt, finalized_at=now,
+        ),
+        {"batch": updates},
+    )
 
 
 def finalize_if_early(session, proposal_id, *, actor: str) -> bool:

@@ -8,6 +8,9 @@ import logging
 import uuid
 from typing import Any
 
+from sqlalchemy import DateTime, Text, Uuid, bindparam, column, func, insert, select
+from sqlalchemy.dialects.postgresql import JSONB
+
 from governance.vocabulary import DAO_EVENT_TYPES, OTHER_EVENT_TYPES
 from infra.clock import utc_text, utcnow
 from infra.db import after_commit
@@ -29,8 +32,8 @@ def nats_subject(event_type: str, dao_slug: str | None) -> str:
     raise ValueError(f"unknown event type {event_type!r}")
 
 
-def record_event(session, event_type: str, *, actor: str | None, data: dict[str, Any], dao=None) -> Event:
-    """Append one event (audit row and outbox row) to the session's transaction."""
+def event_row(event_type: str, *, actor: str | None, data: dict[str, Any], dao=None) -> dict[str, Any]:
+    """The `events` row (its column values) of one event."""
     event_id = uuid.uuid4()
     now = utcnow()
     dao_id = dao.id if dao is not None else None
@@ -44,17 +47,48 @@ def record_event(session, event_type: str, *, actor: str | None, data: dict[str,
         "ts": utc_text(now),
         "data": data,
     }
-    event = Event(
-        id=event_id, dao_id=dao_id, dao_slug=dao_slug, type=event_type,
-        subject=nats_subject(event_type, dao_slug), actor=actor, payload=payload, created_at=now,
-    )
+    return {
+        "id": event_id, "dao_id": dao_id, "dao_slug": dao_slug, "type": event_type,
+        "subject": nats_subject(event_type, dao_slug), "actor": actor, "payload": payload, "created_at": now,
+    }
+
+
+def record_event(session, event_type: str, *, actor: str | None, data: dict[str, Any], dao=None) -> Event:
+    """Append one event (audit row and outbox row) to the session's transaction."""
+    event = Event(**event_row(event_type, actor=actor, data=data, dao=dao))
     session.add(event)
+    _nudge_after_commit(session)
+    return event
+
+
+_COLUMNS = {"id": Uuid, "dao_id": Uuid, "dao_slug": Text, "type": Text, "subject": Text, "actor": Text,
+            "payload": JSONB, "created_at": DateTime(timezone=True)}
+_GIVEN = func.jsonb_to_recordset(bindparam("rows", type_=JSONB)).table_valued(
+    *(column(name, kind) for name, kind in _COLUMNS.items())
+).render_derived(name="given", with_types=True)
+_INSERT_MANY = insert(Event.__table__).from_select(list(_COLUMNS), select(*_GIVEN.c))
+
+
+def record_events(session, rows: list[dict[str, Any]]) -> None:
+    """Append many events (`event_row`s) in ONE statement, `INSERT INTO events ... SELECT FROM
+    jsonb_to_recordset(<the rows as one JSON array>)`, in the order given: their `seq` follows
+    it (a function scan yields the array in order), after every event the session already holds
+    (flushed first). One parameter, so the statement's text is the same for every batch."""
+    if not rows:
+        return
+    session.flush()
+    given = [{**row, "id": str(row["id"]), "dao_id": row["dao_id"] and str(row["dao_id"]),
+              "created_at": row["created_at"].isoformat()} for row in rows]
+    session.execute(_INSERT_MANY, {"rows": given})
+    _nudge_after_commit(session)
+
+
+def _nudge_after_commit(session) -> None:
     # One nudge per transaction, however many events it writes (a vote batch writes hundreds).
     transaction = session.get_nested_transaction() or session.get_transaction()
     if session.info.get("bridge_nudged") is not transaction:
         session.info["bridge_nudged"] = transaction
         after_commit(session, kick_bridge)
-    return event
 
 
 def kick_bridge() -> None:

@@ -15,40 +15,17 @@ same normalized ballot, so the voter finds it in the proof.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
-
-from sqlalchemy import select
+from collections.abc import Mapping
 
 from governance.errors import InvalidState
-from governance.receipts import Ballot, ProposalRef, build_receipt
+from governance.receipts import ProposalRef, build_receipt
 from governance.signatures import sign_envelope
-from governance.tally import SnapshotVoter
 from infra.signing import service_key
-from models import Dao, Proposal, ProposalVoter, Vote
+from models import Dao, Proposal
 from services.audit_chain import chain_heads, dao_chain
+from services.tally import CountedRows, counted_rows, snapshot_voters, stored_ballots
 
-
-def snapshot_voters(session, proposal_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[SnapshotVoter]]:
-    """The eligibility snapshot of each proposal, in one query."""
-    ids = list(proposal_ids)
-    found: dict[uuid.UUID, list[SnapshotVoter]] = {i: [] for i in ids}
-    rows = session.execute(
-        select(ProposalVoter.proposal_id, ProposalVoter.subject_id, ProposalVoter.power, ProposalVoter.delegate_id)
-        .where(ProposalVoter.proposal_id.in_(ids))
-    )
-    for proposal_id, subject_id, power, delegate_id in rows:
-        found[proposal_id].append(SnapshotVoter(subject_id, power, delegate_id))
-    return found
-
-
-def stored_ballots(session, proposal_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[Ballot]]:
-    """The counted ballot of every voter of each proposal (its `votes` row), in one query."""
-    ids = list(proposal_ids)
-    found: dict[uuid.UUID, list[Ballot]] = {i: [] for i in ids}
-    rows = session.execute(select(Vote.proposal_id, Vote.voter_id, Vote.ballot).where(Vote.proposal_id.in_(ids)))
-    for proposal_id, voter_id, ballot in rows:
-        found[proposal_id].append(Ballot(voter_id, ballot))
-    return found
+__all__ = ["frozen_settings", "require_receipt", "sign_receipts", "snapshot_voters", "stored_ballots"]
 
 
 def frozen_settings(proposal: Proposal) -> dict:
@@ -69,12 +46,14 @@ def frozen_settings(proposal: Proposal) -> dict:
 
 
 def sign_receipts(
-    session, proposals: list[Proposal], daos: Mapping[uuid.UUID, Dao], results: Mapping[uuid.UUID, dict]
+    session, proposals: list[Proposal], daos: Mapping[uuid.UUID, Dao], results: Mapping[uuid.UUID, dict],
+    rows: CountedRows | None = None,
 ) -> dict[uuid.UUID, dict]:
     """proposal id -> its signed result receipt (a governance.signatures envelope), for the
-    `proposals` being finalized with `results` (their result JSON). Three queries for the batch."""
-    ids = [p.id for p in proposals]
-    voters, ballots = snapshot_voters(session, ids), stored_ballots(session, ids)
+    `proposals` being finalized with `results` (their result JSON), from `rows` (their snapshots
+    and ballots, loaded here in two queries when not given) and one query for the chain heads."""
+    rows = rows or counted_rows(session, proposals)
+    voters, ballots = rows.voters, rows.ballots
     heads = chain_heads(session, (dao_chain(p.dao_id) for p in proposals))
     key = service_key()
     signed = {}

@@ -3,27 +3,30 @@ services.audit_chain), then publishes them in order with their chain position an
 marks them published only once the stream acknowledged them (and none after one that was not).
 
 Each batch is linked in a transaction of its own, committed before any of it is published: a
-bridge that dies after publishing and before marking publishes the same links again."""
+bridge that dies after publishing and before marking publishes the same links again. A message
+is the stored payload's text with the link fields appended (services.audit_chain.linked_text):
+the payload is decoded once, to hash it, and never re-encoded (non-ASCII goes out as UTF-8)."""
 
-import json
 import logging
 from itertools import takewhile
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Text, cast, func, select, update
 
 from infra.celery import celery_app
 from infra.db import transaction
 from infra.nats import Message, Publisher
 from infra.redis import redis_client
 from models import Event
-from services.audit_chain import link_pending, linked
+from services.audit_chain import link_pending, linked_text
 from services.outbox import BRIDGE_PENDING_KEY
+from services.tally import among
 
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 2000
 MAX_BATCHES = 10
 BRIDGE_LOCK = 0x60E7B1D6  # one bridge at a time keeps the per-DAO order
+EVENTS = Event.__table__
 
 
 def publish_pending(batch_size: int = BATCH_SIZE, max_batches: int = MAX_BATCHES) -> int:
@@ -44,21 +47,21 @@ def _publish_batches(publisher: Publisher, batch_size: int, max_batches: int) ->
             if not _locked(session):
                 return published
             events = session.execute(
-                select(Event.id, Event.subject, Event.payload, Event.chain_seq, Event.prev_hash, Event.hash)
-                .where(Event.published_at.is_(None), Event.hash.is_not(None))
-                .order_by(Event.seq).limit(batch_size)
+                select(EVENTS.c.id, EVENTS.c.subject, cast(EVENTS.c.payload, Text).label("text"), EVENTS.c.chain_seq,
+                       EVENTS.c.prev_hash, EVENTS.c.hash)
+                .where(EVENTS.c.published_at.is_(None), EVENTS.c.hash.is_not(None))
+                .order_by(EVENTS.c.seq).limit(batch_size)
             ).all()
             if not events and not newly_linked:
                 return published
             acked = publisher.publish_batch(
-                [Message(e.subject, str(e.id), json.dumps(linked(e)).encode()) for e in events]
+                [Message(e.subject, str(e.id), linked_text(e.text, e.chain_seq, e.prev_hash, e.hash)) for e in events]
             ) if events else []
             # In order: nothing after an event the stream did not acknowledge is marked.
             done = [e.id for e, _ in zip(events, takewhile(bool, acked))]
             if done:  # stamped once the acks are in, not when the batch's transaction began
-                session.execute(
-                    update(Event).where(Event.id.in_(done)).values(published_at=func.statement_timestamp()),
-                    execution_options={"synchronize_session": False},
+                session.execute(  # Core, one array parameter: the same statement for every batch
+                    update(EVENTS).where(among(EVENTS.c.id, done)).values(published_at=func.statement_timestamp())
                 )
             published += len(done)
             if len(done) < len(events):

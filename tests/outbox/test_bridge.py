@@ -12,6 +12,7 @@ import nats
 import pytest
 from sqlalchemy import select, update
 
+from services.audit_chain import linked_payload, linked_text
 from services.outbox import record_event
 from models import Event
 from infra.db import transaction
@@ -66,6 +67,20 @@ def test_a_committed_event_is_published_after_commit_with_its_id(stack, worker):
     [payload] = stream_messages_with_id(stack.nats_url, event_id)
     assert payload["id"] == str(event_id)
     assert payload["type"] == "timebank.credited" and payload["actor"] == subject_id
+
+
+def test_a_message_is_the_stored_text_with_the_link_fields_appended(stack, worker):
+    subject_id = unique("user:bridge-é-\U0001f600")
+    event_id = record(subject_id)
+    wait_published(event_id)
+    [payload] = stream_messages_with_id(stack.nats_url, event_id)
+    with transaction() as session:
+        row = session.get(Event, event_id)
+        assert payload == linked_payload(row.payload, row.chain_seq, row.prev_hash, row.hash)
+    assert payload["actor"] == subject_id  # sent as UTF-8, read back the same
+    text = linked_text('{"a": "\u00e9", "seq": 9}', 3, "0" * 64, "f" * 64)
+    assert json.loads(text) == linked_payload({"a": "é", "seq": 9}, 3, "0" * 64, "f" * 64)  # the last key wins
+    assert json.loads(linked_text("{}", 1, "0" * 64, "f" * 64)) == {"seq": 1, "prev_hash": "0" * 64, "hash": "f" * 64}
 
 
 def test_a_rolled_back_change_writes_no_event(stack):
