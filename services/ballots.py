@@ -1,9 +1,15 @@
 """The processing of votes (SPEC 5.2, 5.6).
 
-Votes are processed in batches: the task of one vote job also takes the other vote jobs of the
-same proposal still queued (services.jobs.claim_batch: row locks with SKIP LOCKED), records them
-in the same transaction and finishes them there (services.jobs.finish_batch); their own messages
-then find them finished and do nothing. The tally is never computed per vote: it is a SUM over
+Votes are processed in batches by the drain of their proposal (`drain_votes`, the task
+`governance.drain_votes` the API sends after a vote commits, at most one on its way per
+proposal: services.jobs.nudge_drain): it takes the proposal's queued vote jobs VOTE_BATCH at a
+time (services.jobs.claim_queued: SKIP LOCKED, attempts counted first), records each batch and
+finishes its jobs in one transaction (services.jobs.finish_batch), and goes on until none is
+left; it returns the number of votes it recorded (Flower shows it as the task's result). A
+batch that crashes is retried one job at a time, so that only the vote that crashes fails
+(`internal_error`). A job recorded by an older version (one task per job, `governance.cast_vote`)
+is still processed by its task, which takes the other queued votes of the proposal with it
+(`process_vote_job`, services.jobs.claim_batch). The tally is never computed per vote: it is a SUM over
 the votes when asked for, and a batch computes it only where SPEC 5.6 makes it decide something:
 - late-quorum protection (services.late_quorum): a batch with a vote submitted within the
   extension before end_at, while the proposal was not extended yet;
@@ -27,13 +33,14 @@ from governance.ballots import ballot_of, recorded_choice, validate_ballot
 from governance.early_pass import passes_early
 from governance.receipts import ballot_leaf_hash
 from governance.errors import DomainError, NotFound
-from infra.celery import BROKER_ERRORS
-from infra.db import after_commit
+from infra.celery import BROKER_ERRORS, TRANSIENT_ERRORS
+from infra.db import after_commit, transaction
 from governance.lifecycle import voting_ends_at
 from models import Dao, DaoMember, Job, Proposal, ProposalVoter, Vote
 from services.bans import banned_among
 from services.disclosure import votes_hidden
-from services.jobs import claim_batch, finish_batch, send_task
+from services.jobs import claim_batch, claim_queued, clear_drain_flag, finish_batch, lock_claimed, send_task
+from services.jobs import fail_crashed
 from services.late_quorum import LateQuorumWatch
 from services.outbox import record_event
 from services.payloads import vote_cast_payload
@@ -42,6 +49,7 @@ from services.tally import current_tally
 log = logging.getLogger(__name__)
 
 VOTE_BATCH = 200
+VOTE_JOB_KIND = "cast_vote"
 
 
 def _eligibility(session, proposal: Proposal, jobs: list[Job]) -> dict[str, tuple]:
@@ -174,3 +182,48 @@ def process_vote_job(session, job: Job) -> dict:
     if batch:
         finish_batch(session, batch, outcomes)
     return outcomes[job.id]
+
+
+def drain_votes(proposal_id: str) -> int:
+    """Record every queued vote job of the proposal, a batch per transaction, until none is left;
+    the number of votes written. Idempotent: a job already finished is skipped, two drains of
+    one proposal share its jobs (SKIP LOCKED)."""
+    clear_drain_flag(proposal_id)  # first: a vote committed from now on sends a drain of its own
+    recorded = 0
+    while ids := claim_queued(VOTE_JOB_KIND, proposal_id, VOTE_BATCH):
+        try:
+            recorded += _drain_batch(proposal_id, ids)
+        except TRANSIENT_ERRORS:
+            raise  # the task is retried; the jobs stay queued
+        except Exception:  # noqa: BLE001 - a crashing batch is retried one job at a time
+            if len(ids) == 1:
+                log.exception("vote job %s crashed", ids[0])
+                fail_crashed(ids[0])
+                continue
+            log.exception("a batch of %s votes of proposal %s crashed; retried one by one", len(ids), proposal_id)
+            for job_id in ids:
+                try:
+                    recorded += _drain_batch(proposal_id, [job_id])
+                except TRANSIENT_ERRORS:
+                    raise
+                except Exception:  # noqa: BLE001 - recorded on the job
+                    log.exception("vote job %s crashed", job_id)
+                    fail_crashed(job_id)
+    return recorded
+
+
+def _drain_batch(proposal_id: str, ids: list) -> int:
+    """Record the claimed jobs `ids` still queued and finish them, in one transaction."""
+    with transaction() as session:
+        proposal = session.scalar(
+            select(Proposal).where(Proposal.id == uuid.UUID(proposal_id)).with_for_update(read=True, key_share=True)
+        )
+        jobs = lock_claimed(session, ids)
+        if not jobs:
+            return 0
+        if proposal is None:
+            outcomes = {job.id: NotFound("the proposal no longer exists") for job in jobs}
+        else:
+            outcomes = record_votes(session, proposal, session.get(Dao, proposal.dao_id), jobs)
+        finish_batch(session, jobs, outcomes, count_attempt=False)
+        return sum(1 for outcome in outcomes.values() if not isinstance(outcome, DomainError))
