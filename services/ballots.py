@@ -16,6 +16,8 @@ the votes when asked for, and a batch computes it only where SPEC 5.6 makes it d
 - early pass: after every batch of a proposal frozen with early pass; when its tally passes
   early, the finalization is sent (`governance.finalize_early`) once this batch committed.
 
+The running sums of the live tally (services.vote_totals) are kept in the batch's transaction.
+
 Each ballot is checked against the proposal's frozen voting type and options; while the ballots
 are secret, neither the `vote_cast` event nor the job's result carries the choice or the weight.
 """
@@ -45,6 +47,7 @@ from services.late_quorum import LateQuorumWatch
 from services.outbox import record_event
 from services.payloads import vote_cast_payload
 from services.tally import current_tally
+from services import vote_totals
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +101,24 @@ def _upsert(session, proposal: Proposal, jobs: list[Job], ballots: dict, eligibl
     return set(session.scalars(stmt.returning(Vote.voter_id)))
 
 
+def _write(session, proposal: Proposal, chosen: list[Job], ballots: dict, eligible: dict) -> set[str]:
+    """_upsert, with the proposal's running sums (services.vote_totals) kept in step: each
+    vote written adds its ballot and subtracts the one it replaced (its weight is the stored
+    one: frozen at the snapshot)."""
+    if not vote_totals.lock_and_ensure(session, proposal):
+        return _upsert(session, proposal, chosen, ballots, eligible)
+    old = vote_totals.old_votes(session, proposal, {job.actor for job in chosen})
+    written = _upsert(session, proposal, chosen, ballots, eligible)
+    voting_type = proposal.effective_voting_type
+    new = {
+        job.actor: (recorded_choice(voting_type, ballots[job.id]), ballots[job.id],
+                    old[job.actor][2] if job.actor in old else eligible[job.actor][1])
+        for job in chosen if job.actor in written
+    }
+    vote_totals.apply(session, proposal, old, new)
+    return written
+
+
 def record_votes(session, proposal: Proposal, dao: Dao, jobs: list[Job]) -> dict:
     """Record the votes of `jobs` (of one proposal, locked) together: job id -> its result, or
     the DomainError that refuses it. Each vote written emits `vote_cast`.
@@ -125,7 +146,7 @@ def record_votes(session, proposal: Proposal, dao: Dao, jobs: list[Job]) -> dict
     standing = standing_ballots((Ballot(job.id, job.actor, job.submitted_at) for job in admitted), change)
     chosen = [job for job in admitted if standing[job.actor] == job.id]
     watch.before(chosen)
-    written = _upsert(session, proposal, chosen, ballots, eligible) if chosen else set()
+    written = _write(session, proposal, chosen, ballots, eligible) if chosen else set()
     for job in admitted:
         data = vote_cast_payload(proposal, job.actor, ballots[job.id], eligible[job.actor][1], hidden=hidden)
         try:

@@ -33,6 +33,7 @@ from services.payloads import proposal_ref
 from services.receipts import sign_receipts
 from services.snapshot import take_snapshot
 from services.tally import pending_votes_clause, tallies, waiting_for_votes
+from services import vote_totals
 
 SCHEDULER = "system:scheduler"
 
@@ -109,6 +110,7 @@ def finalize(session, proposals: list[Proposal], *, actor: str, early: bool = Fa
     if not ready:
         return []
     results = tallies(session, ready)
+    vote_totals.check_recount(session, ready, results)  # issue 14: the running sums must agree
     if early:
         ready = [p for p in ready if passes_early(results[p.id])]
         results = {p.id: replace(results[p.id], early=True) for p in ready}
