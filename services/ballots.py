@@ -207,7 +207,8 @@ def process_vote_job(session, job: Job) -> dict:
 
 def drain_votes(proposal_id: str) -> int:
     """Record every queued vote job of the proposal, a batch per transaction, until none is left;
-    the number of votes written. Idempotent: a job already finished is skipped, two drains of
+    the number of votes written (a vote superseded in its batch by a later one of its voter, or
+    refused, is finished but not counted). Idempotent: a job already finished is skipped, two drains of
     one proposal share its jobs (SKIP LOCKED)."""
     clear_drain_flag(proposal_id)  # first: a vote committed from now on sends a drain of its own
     recorded = 0
@@ -247,4 +248,5 @@ def _drain_batch(proposal_id: str, ids: list) -> int:
         else:
             outcomes = record_votes(session, proposal, session.get(Dao, proposal.dao_id), jobs)
         finish_batch(session, jobs, outcomes, count_attempt=False)
-        return sum(1 for outcome in outcomes.values() if not isinstance(outcome, DomainError))
+        return sum(1 for outcome in outcomes.values()
+                   if not isinstance(outcome, DomainError) and not outcome["superseded"])

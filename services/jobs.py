@@ -198,7 +198,15 @@ def claim_queued(kind: str, target_id: str, limit: int) -> list:
     their attempt counted and committed before they run (a job beyond MAX_JOB_ATTEMPTS is failed
     `too_many_attempts` here instead). A job attempted before and still queued (its batch died
     with its worker) is claimed alone, so that a vote that kills its worker is retried by itself
-    and the others of its batch are not charged with its attempts."""
+    and the others of its batch are not charged with its attempts. [] when none is left."""
+    while True:
+        claimed, capped = _claim_once(kind, target_id, limit)
+        if claimed or not capped:
+            return claimed
+
+
+def _claim_once(kind: str, target_id: str, limit: int) -> tuple[list, bool]:
+    """(the ids claimed, whether some were failed for too many attempts instead)."""
     table = Job.__table__
     with transaction() as session:
         rows = session.execute(
@@ -211,7 +219,7 @@ def claim_queued(kind: str, target_id: str, limit: int) -> list:
         retried = [row for row in rows if row.attempts > 0]
         ids = [row.id for row in (retried[:1] or rows)]
         if not ids:
-            return []
+            return [], False
         counted = session.execute(
             update(table).where(table.c.id.in_(ids)).values(attempts=table.c.attempts + 1)
             .returning(table.c.id, table.c.attempts)
@@ -221,7 +229,8 @@ def claim_queued(kind: str, target_id: str, limit: int) -> list:
             if attempts > cap:
                 log.error("job %s failed for good after %s attempts", job_id, attempts - 1)
                 _finish_one(session, job_id, "failed", error=TOO_MANY_ATTEMPTS)
-        return [job_id for job_id, attempts in counted if attempts <= cap]
+        claimed = [job_id for job_id, attempts in counted if attempts <= cap]
+        return claimed, len(claimed) < len(counted)
 
 
 def lock_claimed(session, ids) -> list[Job]:
