@@ -26,6 +26,9 @@ POST is a job the worker must finish. The CPU each process group spent per reque
 in each phase is printed too (psutil, children included; wrk's from getrusage; the drain and end
 to end phases last until the worker is idle), with the 1-minute load average at its start.
 The API's rate limit is lifted (the limiter still runs) so that the 400 voters never get a 429.
+The worker's log gives, per phase, the drain tasks (`governance.drain_votes`, one per proposal
+while votes keep coming, each logging the number of votes it recorded as its result) and the
+tasks of single votes (`governance.cast_vote`: none since issue 14).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import re
 import time
 from pathlib import Path
 
@@ -46,6 +50,14 @@ from bench._stack import CpuMeter, bench_stack, machine, report, verdict, wait_i
 POST_TARGET, E2E_TARGET, DRAIN_TARGET = 0.35, 0.30, 2.50
 VOTE_JOB_KIND = "cast_vote"  # the jobs row of every vote request (SPEC 3, `GET /jobs/<id>`)
 MINIMAL_APP = "bench.minimal_app:create_app()"
+DRAIN_DONE = re.compile(r"Task governance\.drain_votes\[[^\]]+\] succeeded in [0-9.]+s: (\d+)")
+VOTE_TASK = re.compile(r"Task governance\.cast_vote\[[^\]]+\] (?:received|succeeded)")
+
+
+def worker_tasks(log: str) -> tuple[int, int, int]:
+    """(drain tasks finished, votes they recorded, single-vote task lines) in a worker log."""
+    drained = [int(n) for n in DRAIN_DONE.findall(log)]
+    return len(drained), sum(drained), len(VOTE_TASK.findall(log))
 
 
 def unfinished_votes(conn) -> int:
@@ -99,14 +111,17 @@ def main() -> None:
         redis = redis_client()
         groups = bench.process_groups()
         cpu: dict[str, tuple] = {}  # phase -> (CPU seconds by group, elapsed, units done, unit, load)
+        tasks: dict[str, tuple] = {}  # phase -> worker_tasks() of the worker's log during it
 
         @contextlib.contextmanager
         def phase(name: str, unit: str):
             """CPU of every process group while the block runs; the block sets done["units"]
             and, when it ran wrk, done["wrk"]."""
             load, meter, done = os.getloadavg()[0], CpuMeter(groups).start(), {}
+            logged = len(worker.log())
             yield done
             used = meter.stop()
+            tasks[name] = worker_tasks(worker.log()[logged:])
             if "wrk" in done:
                 used["wrk (client)"] = done["wrk"].cpu_seconds
             cpu[name] = (used, meter.elapsed, done["units"], unit, load)
@@ -207,6 +222,11 @@ def main() -> None:
             (f"target: POST (idle) >= {POST_TARGET:.0%} of minimal", verdict(post_idle >= POST_TARGET)),
             (f"target: end to end >= {E2E_TARGET:.0%} of minimal", verdict(e2e >= E2E_TARGET)),
             (f"target: drain >= {DRAIN_TARGET:.0%} of no-op", verdict(drain >= DRAIN_TARGET)),
+        ])
+        report("worker tasks during each phase (from its log)", [
+            (phase, f"{drains} drain tasks recorded {recorded} votes ({recorded / max(drains, 1):.0f} per drain); "
+                    f"{singles} single-vote task lines")
+            for phase, (drains, recorded, singles) in tasks.items() if drains or singles
         ])
         report("CPU by process during each phase (2 cores = 2.00; load = 1-min load average at its start)", [
             (f"{phase} (load {load:.1f})", CpuMeter.describe(used, elapsed, per, unit))
