@@ -1,6 +1,7 @@
 """Vote throughput as a client sees it, against the same server doing nothing (issues 3, 14).
 
     .venv/bin/python -m bench.votes [--voters 400] [--connections 32] [--seconds 10] [--tasks 2000]
+                                    [--profile DIR]
 
 HTTP load comes from `wrk` (installed with apt-get when missing) and bench/votes.lua, which
 POSTs votes with bearer tokens rotating over the voters. Everything is read through HTTP (wrk's
@@ -28,7 +29,9 @@ to end phases last until the worker is idle), with the 1-minute load average at 
 The API's rate limit is lifted (the limiter still runs) so that the 400 voters never get a 429.
 The worker's log gives, per phase, the drain tasks (`governance.drain_votes`, one per proposal
 while votes keep coming, each logging the number of votes it recorded as its result) and the
-tasks of single votes (`governance.cast_vote`: none since issue 14).
+tasks of single votes (`governance.cast_vote`: none since issue 14). With --profile DIR, py-spy
+records the API's processes (on-CPU samples, collapsed stacks) during the idle-worker POST phase
+into DIR/api.txt (py-spy must be installed; the phase's rates then include its sampling cost).
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ import argparse
 import contextlib
 import os
 import re
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -81,6 +86,23 @@ def tally_voters(api: str, dao, proposal) -> int:
     return response.json()["voters"]
 
 
+@contextlib.contextmanager
+def profiled(pid: int, folder: Path | None, seconds: int):
+    """py-spy on `pid` and its children for the block (nothing without `folder`)."""
+    if folder is None:
+        yield
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    spy = Path(sys.executable).with_name("py-spy")
+    proc = subprocess.Popen([str(spy), "record", "-p", str(pid), "--subprocesses", "-r", "100", "-d", str(seconds),
+                             "-f", "raw", "-o", str(folder / "api.txt")],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        yield
+    finally:
+        proc.wait(timeout=seconds + 60)
+
+
 def votes_path(dao, proposal) -> str:
     return f"/api/v1/daos/{dao.slug}/proposals/{proposal.slug}/votes"
 
@@ -91,6 +113,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32, help="wrk connections")
     parser.add_argument("--seconds", type=int, default=10, help="length of each wrk phase")
     parser.add_argument("--tasks", type=int, default=2000, help="no-op tasks per baseline drain")
+    parser.add_argument("--profile", type=Path, help="py-spy the API during the idle-worker POST phase into DIR")
     args = parser.parse_args()
     _wrk.ensure_wrk()
 
@@ -171,7 +194,7 @@ def main() -> None:
         # 3, 4. POSTs while the worker is idle, then their drain
         bench.consume(worker, False)
         jobs_before = vote_jobs(conn)
-        with phase("vote POST, worker idle", "vote") as done:
+        with phase("vote POST, worker idle", "vote") as done, profiled(groups["api"], args.profile, args.seconds):
             idle_post = done["wrk"] = wrk(api, votes_path(dao, idle))
             done["units"] = idle_post.count()
         accepted_idle = vote_jobs(conn) - jobs_before  # wrk stops counting with requests in flight

@@ -28,7 +28,7 @@ from __future__ import annotations
 import threading
 import uuid
 
-from sqlalchemy import Text, cast, exists, func, literal, or_, select
+from sqlalchemy import Text, bindparam, cast, exists, func, literal, or_, select
 from sqlalchemy.dialects.postgresql import JSONB, insert
 
 from models import Dao, DaoMember, Job, Proposal, ProposalVoter
@@ -65,37 +65,48 @@ def forget_all() -> None:
         _frozen.clear()
 
 
-def accept_vote(session, *, dao_slug: str, proposal_id: uuid.UUID, proposal_slug: str, subject_id: str,
-                subject_type: str, request: dict) -> Job | None:
-    """Record the vote job in one statement when nothing refuses it; None when something may
-    (the slow path then says what). The job is a transient Job with the columns the answer needs."""
+def _statement():
+    """The statement, built once with bound parameters (SQLAlchemy then compiles it once)."""
     p, d, j = Proposal.__table__, Dao.__table__, Job.__table__
     voters, members = ProposalVoter.__table__, DaoMember.__table__
-    now = func.now()
+    subject, now = bindparam("subject_id"), func.now()
     target = (
         select(p.c.id)
         .join(d, d.c.id == p.c.dao_id)
         .where(
-            p.c.id == proposal_id, p.c.slug == proposal_slug, d.c.slug == dao_slug, d.c.is_active,
+            p.c.id == bindparam("proposal_id"), p.c.slug == bindparam("proposal_slug"),
+            d.c.slug == bindparam("dao_slug"), d.c.is_active,
             p.c.status == "active", p.c.start_at <= now, now < func.least(p.c.end_at, p.c.closed_at),
-            exists().where(voters.c.proposal_id == p.c.id, voters.c.subject_id == subject_id),
+            exists().where(voters.c.proposal_id == p.c.id, voters.c.subject_id == subject),
             or_(d.c.is_public, exists().where(
-                members.c.dao_id == d.c.id, members.c.subject_id == subject_id,
-                members.c.subject_type == subject_type)),
-            not_banned(subject_id),
+                members.c.dao_id == d.c.id, members.c.subject_id == subject,
+                members.c.subject_type == bindparam("subject_type"))),
+            not_banned(subject),
             not_hidden(cast(p.c.id, Text)),
         )
         .with_for_update(read=True, key_share=True, of=p)
         .cte("target")
     )
-    job_id = uuid.uuid4()
-    stmt = insert(j).from_select(
+    return insert(j).from_select(
         ["id", "kind", "status", "actor", "request", "target_id"],
-        select(literal(job_id), literal(VOTE_JOB_KIND), literal("queued"), literal(subject_id),
-               literal(request, JSONB), cast(target.c.id, Text)).select_from(target),
+        select(bindparam("job_id", type_=j.c.id.type), literal(VOTE_JOB_KIND), literal("queued"), subject,
+               bindparam("request", type_=JSONB), cast(target.c.id, Text)).select_from(target),
     ).returning(j.c.id, j.c.kind, j.c.status, j.c.actor, j.c.target_id, j.c.submitted_at, j.c.started_at,
                 j.c.finished_at, j.c.result, j.c.error, j.c.attempts)
-    row = session.execute(stmt).mappings().first()
+
+
+_ACCEPT = _statement()
+
+
+def accept_vote(session, *, dao_slug: str, proposal_id: uuid.UUID, proposal_slug: str, subject_id: str,
+                subject_type: str, request: dict) -> Job | None:
+    """Record the vote job in one statement when nothing refuses it; None when something may
+    (the slow path then says what). The job is a transient Job with the columns the answer needs."""
+    job_id = uuid.uuid4()
+    row = session.execute(_ACCEPT, {
+        "job_id": job_id, "subject_id": subject_id, "subject_type": subject_type, "proposal_id": proposal_id,
+        "proposal_slug": proposal_slug, "dao_slug": dao_slug, "request": request,
+    }).mappings().first()
     if row is None:
         return None
     after_commit(session, sender(VOTE_JOB_KIND, job_id, proposal_id))
