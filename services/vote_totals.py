@@ -148,21 +148,27 @@ def read(session, proposal_id) -> tuple[dict, Decimal, dict] | None:
     """(by choice: choice or None -> (weight, count), the snapshot's total weight, by option:
     option -> weight) as services.tally sums them from the votes (entries of no vote left out),
     or None when the proposal has no sums yet."""
-    by_choice, named, total, initialized = {}, {}, Decimal(0), False
-    for kind, label, weight, count in session.execute(
-        select(VoteTotal.kind, VoteTotal.label, VoteTotal.weight, VoteTotal.count)
-        .where(VoteTotal.proposal_id == proposal_id)
+    return read_many(session, [proposal_id]).get(proposal_id)
+
+
+def read_many(session, proposal_ids) -> dict[uuid.UUID, tuple[dict, Decimal, dict]]:
+    """read() of many proposals in one statement: those with sums only."""
+    found: dict[uuid.UUID, tuple[dict, list, dict]] = {}
+    for proposal_id, kind, label, weight, count in session.execute(
+        select(VoteTotal.proposal_id, VoteTotal.kind, VoteTotal.label, VoteTotal.weight, VoteTotal.count)
+        .where(VoteTotal.proposal_id.in_(list(proposal_ids)))
     ):
+        by_choice, total, named = found.setdefault(proposal_id, ({}, [], {}))
         if kind == SNAPSHOT:
-            total, initialized = weight, True
+            total.append(weight)
+        elif count == 0:
             continue
-        if count == 0:
-            continue
-        if kind == CHOICE:
+        elif kind == CHOICE:
             by_choice[label or None] = (weight, count)
         else:
             named[label] = weight
-    return (by_choice, total, named) if initialized else None
+    return {proposal_id: (by_choice, total[0], named)
+            for proposal_id, (by_choice, total, named) in found.items() if total}
 
 
 def live_sums(session, proposal: Proposal) -> tuple[dict, Decimal, dict]:
@@ -178,18 +184,17 @@ def live_sums(session, proposal: Proposal) -> tuple[dict, Decimal, dict]:
 
 def check_recount(session, proposals: Iterable[Proposal], results: dict[uuid.UUID, object]) -> int:
     """After finalization recounted `results` (proposal id -> TallyResult) from the votes: compare
-    each maintained proposal's sums (when it has any); log an error and count the metric for each
-    mismatch. The number of mismatches."""
+    each maintained proposal's sums (when it has any; one statement for all) with its recount; log
+    an error and count the metric for each mismatch. The number of mismatches."""
     from services.tally import decide_sums  # services.tally reads this module
 
+    checked = [p for p in proposals if maintained(p) and p.id in results]
+    sums = read_many(session, [p.id for p in checked]) if checked else {}
     mismatches = 0
-    for proposal in proposals:
-        if not maintained(proposal) or proposal.id not in results:
+    for proposal in checked:
+        if proposal.id not in sums:
             continue
-        found = read(session, proposal.id)
-        if found is None:
-            continue
-        live = decide_sums(proposal, *found)
+        live = decide_sums(proposal, *sums[proposal.id])
         if live != results[proposal.id]:
             mismatches += 1
             log.error("tally mismatch for proposal %s: running sums %s, recount %s", proposal.id, live,
