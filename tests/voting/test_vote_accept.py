@@ -79,3 +79,23 @@ def test_a_member_outside_the_snapshot_and_a_deactivated_dao_are_refused(client,
     assert client.delete(f"/api/v1/daos/{dao.slug}", headers=auth(owner)).status_code == 204
     problem(vote(client, dao, proposal, members["b"]), 409, "invalid_state")
     assert all(job is None for job in answers)
+
+
+def test_a_voter_banned_after_voting_still_counts_in_the_live_tally_as_in_the_recount(client, warm):
+    """The tally counts every stored vote (a ban refuses new votes, removes none): the running
+    sums keep it too, and the live tally equals the recount."""
+    from infra.db import transaction
+    from models import Proposal
+    from services.tally import current_tally, tallies
+    from tests.proposals.helpers import finished
+
+    dao, owner, members, proposal, answers = warm
+    for voter, choice in (("a", "yes"), ("b", "no")):  # a's again: its first vote may still be queued
+        job = vote(client, dao, proposal, members[voter], {"choice": choice}).get_json()
+        assert finished(client, job, members[voter])["status"] == "succeeded"
+    moderate_user(client, members["b"], "ban")
+    tally = client.get(url(dao, proposal["slug"], "/tally"), headers=auth(owner)).get_json()
+    assert tally["voters"] == 2 and tally["no"] == tally["yes"]
+    with transaction() as session:
+        row = session.get(Proposal, __import__("uuid").UUID(proposal["id"]))
+        assert current_tally(session, row) == tallies(session, [row])[row.id]
