@@ -213,25 +213,29 @@ def drain_votes(proposal_id: str) -> int:
     clear_drain_flag(proposal_id)  # first: a vote committed from now on sends a drain of its own
     recorded = 0
     while ids := claim_queued(VOTE_JOB_KIND, proposal_id, VOTE_BATCH):
+        if len(ids) == 1:
+            recorded += _drain_alone(proposal_id, ids[0])
+            continue
         try:
             recorded += _drain_batch(proposal_id, ids)
         except TRANSIENT_ERRORS:
             raise  # the task is retried; the jobs stay queued
         except Exception:  # noqa: BLE001 - a crashing batch is retried one job at a time
-            if len(ids) == 1:
-                log.exception("vote job %s crashed", ids[0])
-                fail_crashed(ids[0])
-                continue
             log.exception("a batch of %s votes of proposal %s crashed; retried one by one", len(ids), proposal_id)
-            for job_id in ids:
-                try:
-                    recorded += _drain_batch(proposal_id, [job_id])
-                except TRANSIENT_ERRORS:
-                    raise
-                except Exception:  # noqa: BLE001 - recorded on the job
-                    log.exception("vote job %s crashed", job_id)
-                    fail_crashed(job_id)
+            recorded += sum(_drain_alone(proposal_id, job_id) for job_id in ids)
     return recorded
+
+
+def _drain_alone(proposal_id: str, job_id) -> int:
+    """_drain_batch of one job; a crash fails that job (`internal_error`) and the drain goes on."""
+    try:
+        return _drain_batch(proposal_id, [job_id])
+    except TRANSIENT_ERRORS:
+        raise
+    except Exception as error:  # noqa: BLE001 - recorded on the job, with its log line
+        log.exception("vote job %s crashed", job_id)
+        fail_crashed(job_id, error)
+        return 0
 
 
 def _drain_batch(proposal_id: str, ids: list) -> int:
