@@ -168,8 +168,9 @@ def drain_flag(target_id: str) -> str:
 
 def nudge_drain(kind: str, target_id: str) -> bool:
     """After the commit of a job of a DRAINED_KINDS kind: send the drain task of its target unless
-    one is on its way (the flag was set). True when a drain was sent. Redis unanswering, the drain
-    is sent anyway; the broker down, the requeue sweep sends it later."""
+    one is on its way (the flag was set). True when a drain was sent. When Redis does not answer
+    the flag, the drain is sent anyway; when the broker cannot take it, the requeue sweep sends it
+    later."""
     try:
         first = bool(redis_client().set(drain_flag(target_id), 1, nx=True, ex=DRAIN_FLAG_SECONDS))
     except BROKER_ERRORS as error:
