@@ -1,7 +1,7 @@
 """Moderation routes (SPEC 7, 8.3): record an action and list them by target (moderators),
 and the one check that makes a ban take effect at once on every route that changes state."""
 
-from flask import Blueprint, g, request
+from flask import Blueprint, current_app, g, request
 
 from api.endpoint import endpoint
 from api.pagination import listing
@@ -20,9 +20,12 @@ WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 def refuse_banned_writes() -> None:
     """`before_request` hook: a banned subject may read, but its state-changing requests are
-    refused with 403 `banned` (SPEC 7)."""
+    refused with 403 `banned` (SPEC 7). A route marked `checks_ban` (the vote POST: its one
+    statement checks it, services.vote_accept) is left to check it itself."""
     principal = getattr(g, "principal", None)
     if principal is not None and request.method in WRITE_METHODS:
+        if getattr(current_app.view_functions.get(request.endpoint), "checks_ban", False):
+            return
         with transaction() as session:
             moderation.refuse_banned(session, principal.subject_id)
 

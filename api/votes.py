@@ -8,11 +8,18 @@ voting type and options. The job's `submitted_at` is the submission time the win
 by. The proposal row is held with a KEY SHARE lock while the job is recorded, so that a
 finalization (which locks it FOR UPDATE) sees every vote accepted before it.
 
+The accepted vote takes one statement (services.vote_accept: the checks, the lock and the job
+insert together) and no Celery message (its proposal's drain is nudged once it committed,
+services.jobs.nudge_drain); only when that statement inserts nothing, or for a request with an
+`Idempotency-Key` (services.jobs.record's repeat and fingerprint rules), does the route take the
+slow path below, which finds the refusal. The route checks the ban itself (the statement, or
+dao_access on the slow path), so the write hook's own ban check (api/moderation) skips it.
+
 While the ballots are secret (services.disclosure) the list gives voter and time only and
 refuses `?choice=` with 409 `ballots_secret`.
 """
 
-from flask import Blueprint, g
+from flask import Blueprint, g, request
 from sqlalchemy import select
 
 from services.access import dao_access, require_active
@@ -22,13 +29,14 @@ from api.pagination import listing
 from api.schemas.proposals import VoteCreateSchema, VoteListQuerySchema, VotePageSchema
 from governance.ballot_policy import admit_ballot
 from governance.ballots import validate_ballot
-from governance.errors import BallotsSecret
+from governance.errors import BallotsSecret, DomainError
 from governance.secrecy import redact_vote
 from governance.lifecycle import voting_ends_at
 from models import Vote
 from infra.db import transaction
 from infra.db import db_now
 from services.disclosure import votes_hidden
+from services import vote_accept
 from services.snapshot import in_snapshot
 from services.visibility import visible_proposal
 
@@ -62,6 +70,34 @@ def _secret_votes(rows: list[Vote]) -> list[dict]:
                   "type asks (members of the eligibility snapshot)",
           body=VoteCreateSchema, asynchronous=True, tags=TAGS)
 def post_vote(slug: str, pslug: str, body: dict):
+    job = None if "Idempotency-Key" in request.headers else _accept_at_once(slug, pslug, body)
+    return job_response(job or _accept_or_refuse(slug, pslug, body))
+
+
+post_vote.checks_ban = True  # api/moderation.refuse_banned_writes leaves it to the route
+
+
+def _accept_at_once(slug: str, pslug: str, body: dict):
+    """The one-statement path (services.vote_accept): the job, or None for the slow path."""
+    rules = vote_accept.frozen_rules(slug, pslug)
+    if rules is None:
+        return None
+    proposal_id, voting_type, options = rules
+    try:
+        ballot = validate_ballot(voting_type, options, body)
+    except DomainError:
+        return None  # the slow path answers the refusal in its order
+    principal = g.principal
+    with transaction() as session:
+        return vote_accept.accept_vote(
+            session, dao_slug=slug, proposal_id=proposal_id, proposal_slug=pslug,
+            subject_id=principal.subject_id, subject_type=principal.subject_type,
+            request={**ballot, "proposal_slug": pslug, "dao_slug": slug},
+        )
+
+
+def _accept_or_refuse(slug: str, pslug: str, body: dict):
+    """The slow path: each check in turn, so that a refused vote gets its refusal."""
     principal = g.principal
     with transaction() as session:
         access = dao_access(session, slug, principal, None)
@@ -70,8 +106,8 @@ def post_vote(slug: str, pslug: str, body: dict):
         admit_ballot(proposal.status, db_now(session), proposal.start_at,
                      voting_ends_at(proposal.end_at, proposal.closed_at),
                      in_snapshot(session, proposal, principal.subject_id))
+        vote_accept.remember(slug, proposal)
         ballot = validate_ballot(proposal.effective_voting_type, proposal.options or (), body)
-        job = enqueue(
+        return enqueue(
             session, "cast_vote", {**ballot, "proposal_slug": proposal.slug, "dao_slug": slug}, target_id=proposal.id,
         )
-    return job_response(job)

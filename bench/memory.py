@@ -1,11 +1,12 @@
-"""A worker's resident memory over many processed votes (issue 3).
+"""A worker's resident memory over many processed votes (issues 3, 14).
 
     .venv/bin/python -m bench.memory [--votes 20000] [--per-proposal 10000]
     .venv/bin/python -m bench.memory --votes 100000        # the target's count (about 7 minutes)
 
 One worker (devstack worker_command: all queues, one child per core). Votes are recorded as the
-API records them (a queued `cast_vote` job row each, bulk-inserted, then its task sent with the
-job id as task id), on proposals of --per-proposal voters activated through the services (real
+API records them (a queued `cast_vote` job row each, bulk-inserted, then the proposal's drain
+nudged as the API nudges it after each commit: services.jobs.nudge_drain, one
+`governance.drain_votes` unless one is on its way), on proposals of --per-proposal voters activated through the services (real
 snapshots). After a warm-up of 2,000 votes, the RSS of the worker's processes (from /proc via
 psutil) is read, then after every proposal's votes are all counted and the queue is empty.
 Target: the worker grows by less than 50 MB over 100,000 processed votes.
@@ -33,7 +34,7 @@ def main() -> None:
 
     with bench_stack("memory") as bench:
         from infra.redis import redis_client
-        from worker.app import celery_app
+        from services.jobs import nudge_drain
 
         conn = bench.connect()
         redis = redis_client()
@@ -44,8 +45,8 @@ def main() -> None:
         def process(proposal, voters: range) -> None:
             """Record and send the votes of `voters`, then wait until all are counted and the
             worker has emptied the queue."""
-            for job_id in record_vote_jobs(conn, dao, proposal, voters):
-                celery_app.send_task("governance.cast_vote", args=[job_id], task_id=job_id)
+            record_vote_jobs(conn, dao, proposal, voters)
+            nudge_drain("cast_vote", str(proposal.id))
 
             def done() -> bool:
                 counted = conn.execute("SELECT count(*) FROM votes WHERE proposal_id = %s", (proposal.id,)).fetchone()[0]

@@ -1,6 +1,7 @@
 """Vote throughput as a client sees it, against the same server doing nothing (issues 3, 14).
 
     .venv/bin/python -m bench.votes [--voters 400] [--connections 32] [--seconds 10] [--tasks 2000]
+                                    [--profile DIR]
 
 HTTP load comes from `wrk` (installed with apt-get when missing) and bench/votes.lua, which
 POSTs votes with bearer tokens rotating over the voters. Everything is read through HTTP (wrk's
@@ -26,6 +27,11 @@ POST is a job the worker must finish. The CPU each process group spent per reque
 in each phase is printed too (psutil, children included; wrk's from getrusage; the drain and end
 to end phases last until the worker is idle), with the 1-minute load average at its start.
 The API's rate limit is lifted (the limiter still runs) so that the 400 voters never get a 429.
+The worker's log gives, per phase, the drain tasks (`governance.drain_votes`, one per proposal
+while votes keep coming, each logging the number of votes it recorded as its result) and the
+tasks of single votes (`governance.cast_vote`: none since issue 14). With --profile DIR, py-spy
+records the API's processes (on-CPU samples, collapsed stacks) during the idle-worker POST phase
+into DIR/api.txt (py-spy must be installed; the phase's rates then include its sampling cost).
 """
 
 from __future__ import annotations
@@ -33,6 +39,9 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import re
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -46,6 +55,14 @@ from bench._stack import CpuMeter, bench_stack, machine, report, verdict, wait_i
 POST_TARGET, E2E_TARGET, DRAIN_TARGET = 0.35, 0.30, 2.50
 VOTE_JOB_KIND = "cast_vote"  # the jobs row of every vote request (SPEC 3, `GET /jobs/<id>`)
 MINIMAL_APP = "bench.minimal_app:create_app()"
+DRAIN_DONE = re.compile(r"Task governance\.drain_votes\[[^\]]+\] succeeded in [0-9.]+s: (\d+)")
+VOTE_TASK = re.compile(r"Task governance\.cast_vote\[[^\]]+\] (?:received|succeeded)")
+
+
+def worker_tasks(log: str) -> tuple[int, int, int]:
+    """(drain tasks finished, votes they recorded, single-vote task lines) in a worker log."""
+    drained = [int(n) for n in DRAIN_DONE.findall(log)]
+    return len(drained), sum(drained), len(VOTE_TASK.findall(log))
 
 
 def unfinished_votes(conn) -> int:
@@ -69,6 +86,23 @@ def tally_voters(api: str, dao, proposal) -> int:
     return response.json()["voters"]
 
 
+@contextlib.contextmanager
+def profiled(pid: int, folder: Path | None, seconds: int):
+    """py-spy on `pid` and its children for the block (nothing without `folder`)."""
+    if folder is None:
+        yield
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    spy = Path(sys.executable).with_name("py-spy")
+    proc = subprocess.Popen([str(spy), "record", "-p", str(pid), "--subprocesses", "-r", "100", "-d", str(seconds),
+                             "-f", "raw", "-o", str(folder / "api.txt")],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        yield
+    finally:
+        proc.wait(timeout=seconds + 60)
+
+
 def votes_path(dao, proposal) -> str:
     return f"/api/v1/daos/{dao.slug}/proposals/{proposal.slug}/votes"
 
@@ -79,6 +113,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32, help="wrk connections")
     parser.add_argument("--seconds", type=int, default=10, help="length of each wrk phase")
     parser.add_argument("--tasks", type=int, default=2000, help="no-op tasks per baseline drain")
+    parser.add_argument("--profile", type=Path, help="py-spy the API during the idle-worker POST phase into DIR")
     args = parser.parse_args()
     _wrk.ensure_wrk()
 
@@ -99,14 +134,17 @@ def main() -> None:
         redis = redis_client()
         groups = bench.process_groups()
         cpu: dict[str, tuple] = {}  # phase -> (CPU seconds by group, elapsed, units done, unit, load)
+        tasks: dict[str, tuple] = {}  # phase -> worker_tasks() of the worker's log during it
 
         @contextlib.contextmanager
         def phase(name: str, unit: str):
             """CPU of every process group while the block runs; the block sets done["units"]
             and, when it ran wrk, done["wrk"]."""
             load, meter, done = os.getloadavg()[0], CpuMeter(groups).start(), {}
+            logged = len(worker.log())
             yield done
             used = meter.stop()
+            tasks[name] = worker_tasks(worker.log()[logged:])
             if "wrk" in done:
                 used["wrk (client)"] = done["wrk"].cpu_seconds
             cpu[name] = (used, meter.elapsed, done["units"], unit, load)
@@ -156,7 +194,7 @@ def main() -> None:
         # 3, 4. POSTs while the worker is idle, then their drain
         bench.consume(worker, False)
         jobs_before = vote_jobs(conn)
-        with phase("vote POST, worker idle", "vote") as done:
+        with phase("vote POST, worker idle", "vote") as done, profiled(groups["api"], args.profile, args.seconds):
             idle_post = done["wrk"] = wrk(api, votes_path(dao, idle))
             done["units"] = idle_post.count()
         accepted_idle = vote_jobs(conn) - jobs_before  # wrk stops counting with requests in flight
@@ -207,6 +245,11 @@ def main() -> None:
             (f"target: POST (idle) >= {POST_TARGET:.0%} of minimal", verdict(post_idle >= POST_TARGET)),
             (f"target: end to end >= {E2E_TARGET:.0%} of minimal", verdict(e2e >= E2E_TARGET)),
             (f"target: drain >= {DRAIN_TARGET:.0%} of no-op", verdict(drain >= DRAIN_TARGET)),
+        ])
+        report("worker tasks during each phase (from its log)", [
+            (phase, f"{drains} drain tasks recorded {recorded} votes ({recorded / max(drains, 1):.0f} per drain); "
+                    f"{singles} single-vote task lines")
+            for phase, (drains, recorded, singles) in tasks.items() if drains or singles
         ])
         report("CPU by process during each phase (2 cores = 2.00; load = 1-min load average at its start)", [
             (f"{phase} (load {load:.1f})", CpuMeter.describe(used, elapsed, per, unit))

@@ -6,7 +6,7 @@ from models.dao import Dao, DaoMember, DaoProject, DaoRole, DaoRoleAssignment, D
 from models.disputes import Dispute, ModerationAction
 from models.events import Event
 from models.jobs import Job
-from models.proposal import Proposal, ProposalVoter, Vote
+from models.proposal import Proposal, ProposalVoter, Vote, VoteTotal
 from models.timebank import TimeCreditAccount, TimeCreditTransaction
 from models.treasury import TreasuryBalance, TreasuryTransaction
 
@@ -30,4 +30,5 @@ __all__ = [
     "TreasuryBalance",
     "TreasuryTransaction",
     "Vote",
+    "VoteTotal",
 ]

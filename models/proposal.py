@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, UniqueConstraint, text
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Numeric, UniqueConstraint, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -142,3 +142,20 @@ class Vote(Base):
     updated_at: Mapped[UpdatedAt]
 
     proposal: Mapped[Proposal] = relationship(back_populates="votes")
+
+
+class VoteTotal(Base):
+    """The running sums of a proposal's votes (services.vote_totals), written in the transaction
+    of the votes, for the proposals whose tally is a per-choice or per-option sum of weights frozen
+    at the snapshot. `kind`: `choice` (label: the recorded choice, '' for none), `option` (label:
+    an option named by a non-abstaining ballot) or `snapshot` (label '': the snapshot's total
+    weight and size, written once with the first sums: the row that says the sums exist)."""
+
+    __tablename__ = "vote_totals"
+
+    proposal_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("proposals.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(primary_key=True)
+    label: Mapped[str] = mapped_column(primary_key=True)
+    weight: Mapped[Decimal] = mapped_column(Numeric)
+    count: Mapped[int] = mapped_column(BigInteger)

@@ -1,14 +1,22 @@
 """The processing of votes (SPEC 5.2, 5.6).
 
-Votes are processed in batches: the task of one vote job also takes the other vote jobs of the
-same proposal still queued (services.jobs.claim_batch: row locks with SKIP LOCKED), records them
-in the same transaction and finishes them there (services.jobs.finish_batch); their own messages
-then find them finished and do nothing. The tally is never computed per vote: it is a SUM over
+Votes are processed in batches by the drain of their proposal (`drain_votes`, the task
+`governance.drain_votes` the API sends after a vote commits, at most one on its way per
+proposal: services.jobs.nudge_drain): it takes the proposal's queued vote jobs VOTE_BATCH at a
+time (services.jobs.claim_queued: SKIP LOCKED, attempts counted first), records each batch and
+finishes its jobs in one transaction (services.jobs.finish_batch), and goes on until none is
+left; it returns the number of votes it recorded (Flower shows it as the task's result). A
+batch that crashes is retried one job at a time, so that only the vote that crashes fails
+(`internal_error`). A job recorded by an older version (one task per job, `governance.cast_vote`)
+is still processed by its task, which takes the other queued votes of the proposal with it
+(`process_vote_job`, services.jobs.claim_batch). The tally is never computed per vote: it is a SUM over
 the votes when asked for, and a batch computes it only where SPEC 5.6 makes it decide something:
 - late-quorum protection (services.late_quorum): a batch with a vote submitted within the
   extension before end_at, while the proposal was not extended yet;
 - early pass: after every batch of a proposal frozen with early pass; when its tally passes
   early, the finalization is sent (`governance.finalize_early`) once this batch committed.
+
+The running sums of the live tally (services.vote_totals) are kept in the batch's transaction.
 
 Each ballot is checked against the proposal's frozen voting type and options; while the ballots
 are secret, neither the `vote_cast` event nor the job's result carries the choice or the weight.
@@ -27,21 +35,24 @@ from governance.ballots import ballot_of, recorded_choice, validate_ballot
 from governance.early_pass import passes_early
 from governance.receipts import ballot_leaf_hash
 from governance.errors import DomainError, NotFound
-from infra.celery import BROKER_ERRORS
-from infra.db import after_commit
+from infra.celery import BROKER_ERRORS, TRANSIENT_ERRORS
+from infra.db import after_commit, transaction
 from governance.lifecycle import voting_ends_at
 from models import Dao, DaoMember, Job, Proposal, ProposalVoter, Vote
 from services.bans import banned_among
 from services.disclosure import votes_hidden
-from services.jobs import claim_batch, finish_batch, send_task
+from services.jobs import claim_batch, claim_queued, clear_drain_flag, finish_batch, lock_claimed, send_task
+from services.jobs import fail_crashed
 from services.late_quorum import LateQuorumWatch
 from services.outbox import record_event
 from services.payloads import vote_cast_payload
 from services.tally import current_tally
+from services import vote_totals
 
 log = logging.getLogger(__name__)
 
 VOTE_BATCH = 200
+VOTE_JOB_KIND = "cast_vote"
 
 
 def _eligibility(session, proposal: Proposal, jobs: list[Job]) -> dict[str, tuple]:
@@ -90,6 +101,24 @@ def _upsert(session, proposal: Proposal, jobs: list[Job], ballots: dict, eligibl
     return set(session.scalars(stmt.returning(Vote.voter_id)))
 
 
+def _write(session, proposal: Proposal, chosen: list[Job], ballots: dict, eligible: dict) -> set[str]:
+    """_upsert, with the proposal's running sums (services.vote_totals) kept in step: each
+    vote written adds its ballot and subtracts the one it replaced (its weight is the stored
+    one: frozen at the snapshot)."""
+    if not vote_totals.lock_and_ensure(session, proposal):
+        return _upsert(session, proposal, chosen, ballots, eligible)
+    old = vote_totals.old_votes(session, proposal, {job.actor for job in chosen})
+    written = _upsert(session, proposal, chosen, ballots, eligible)
+    voting_type = proposal.effective_voting_type
+    new = {
+        job.actor: (recorded_choice(voting_type, ballots[job.id]), ballots[job.id],
+                    old[job.actor][2] if job.actor in old else eligible[job.actor][1])
+        for job in chosen if job.actor in written
+    }
+    vote_totals.apply(session, proposal, old, new)
+    return written
+
+
 def record_votes(session, proposal: Proposal, dao: Dao, jobs: list[Job]) -> dict:
     """Record the votes of `jobs` (of one proposal, locked) together: job id -> its result, or
     the DomainError that refuses it. Each vote written emits `vote_cast`.
@@ -117,7 +146,7 @@ def record_votes(session, proposal: Proposal, dao: Dao, jobs: list[Job]) -> dict
     standing = standing_ballots((Ballot(job.id, job.actor, job.submitted_at) for job in admitted), change)
     chosen = [job for job in admitted if standing[job.actor] == job.id]
     watch.before(chosen)
-    written = _upsert(session, proposal, chosen, ballots, eligible) if chosen else set()
+    written = _write(session, proposal, chosen, ballots, eligible) if chosen else set()
     for job in admitted:
         data = vote_cast_payload(proposal, job.actor, ballots[job.id], eligible[job.actor][1], hidden=hidden)
         try:
@@ -174,3 +203,54 @@ def process_vote_job(session, job: Job) -> dict:
     if batch:
         finish_batch(session, batch, outcomes)
     return outcomes[job.id]
+
+
+def drain_votes(proposal_id: str) -> int:
+    """Record every queued vote job of the proposal, a batch per transaction, until none is left;
+    the number of votes written (a vote superseded in its batch by a later one of its voter, or
+    refused, is finished but not counted). Idempotent: a job already finished is skipped, two drains of
+    one proposal share its jobs (SKIP LOCKED)."""
+    clear_drain_flag(proposal_id)  # first: a vote committed from now on sends a drain of its own
+    recorded = 0
+    while ids := claim_queued(VOTE_JOB_KIND, proposal_id, VOTE_BATCH):
+        if len(ids) == 1:
+            recorded += _drain_alone(proposal_id, ids[0])
+            continue
+        try:
+            recorded += _drain_batch(proposal_id, ids)
+        except TRANSIENT_ERRORS:
+            raise  # the task is retried; the jobs stay queued
+        except Exception:  # noqa: BLE001 - a crashing batch is retried one job at a time
+            log.exception("a batch of %s votes of proposal %s crashed; retried one by one", len(ids), proposal_id)
+            recorded += sum(_drain_alone(proposal_id, job_id) for job_id in ids)
+    return recorded
+
+
+def _drain_alone(proposal_id: str, job_id) -> int:
+    """_drain_batch of one job; a crash fails that job (`internal_error`) and the drain goes on."""
+    try:
+        return _drain_batch(proposal_id, [job_id])
+    except TRANSIENT_ERRORS:
+        raise
+    except Exception as error:  # noqa: BLE001 - recorded on the job, with its log line
+        log.exception("vote job %s crashed", job_id)
+        fail_crashed(job_id, error)
+        return 0
+
+
+def _drain_batch(proposal_id: str, ids: list) -> int:
+    """Record the claimed jobs `ids` still queued and finish them, in one transaction."""
+    with transaction() as session:
+        proposal = session.scalar(
+            select(Proposal).where(Proposal.id == uuid.UUID(proposal_id)).with_for_update(read=True, key_share=True)
+        )
+        jobs = lock_claimed(session, ids)
+        if not jobs:
+            return 0
+        if proposal is None:
+            outcomes = {job.id: NotFound("the proposal no longer exists") for job in jobs}
+        else:
+            outcomes = record_votes(session, proposal, session.get(Dao, proposal.dao_id), jobs)
+        finish_batch(session, jobs, outcomes, count_attempt=False)
+        return sum(1 for outcome in outcomes.values()
+                   if not isinstance(outcome, DomainError) and not outcome["superseded"])

@@ -1,17 +1,24 @@
 """Who is banned by moderation (SPEC 7), decided in SQL for many subjects at once: a subject is
-banned while its most recent user-targeted ban-state action (governance.moderation) is a ban."""
+banned while its most recent user-targeted ban-state action (governance.moderation) is a ban.
+
+`latest_ban_states` is the one query; `banned_among` runs it, and `not_banned` embeds it in a
+larger statement (the vote accept path, services.vote_accept)."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from governance.moderation import BAN_STATE_ACTIONS, is_banned
 from models import ModerationAction
 
+# The ban-state actions that leave a subject banned when they are its latest.
+BANNING_ACTIONS = tuple(action for action in BAN_STATE_ACTIONS if is_banned(action))
 
-def banned_among(session, subject_ids) -> set[str]:
-    """Which of `subject_ids` (a list or a subquery) are banned now."""
-    latest = session.execute(
+
+def latest_ban_states(subject_ids):
+    """SELECT (target_id, action): the latest ban-state action of each of `subject_ids` (a list,
+    a subquery or an SQL expression list) that has one."""
+    return (
         select(ModerationAction.target_id, ModerationAction.action)
         .where(
             ModerationAction.target_type == "user",
@@ -25,7 +32,17 @@ def banned_among(session, subject_ids) -> set[str]:
             ModerationAction.id.desc(),
         )
     )
-    return {subject for subject, action in latest if is_banned(action)}
+
+
+def banned_among(session, subject_ids) -> set[str]:
+    """Which of `subject_ids` (a list or a subquery) are banned now."""
+    return {subject for subject, action in session.execute(latest_ban_states(subject_ids)) if is_banned(action)}
+
+
+def not_banned(subject_id):
+    """SQL: the subject `subject_id` (a value or an SQL expression) is not banned now."""
+    latest = latest_ban_states([subject_id]).subquery()
+    return ~exists().where(latest.c.action.in_(BANNING_ACTIONS)).select_from(latest)
 
 
 def is_subject_banned(session, subject_id: str) -> bool:

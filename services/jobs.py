@@ -15,6 +15,19 @@ A job is a row in `jobs` whose id is also the id of its Celery task. Its life:
   DomainError fails it with `{code, message}`, a crash with `internal_error`.
 - `claim_batch()` and `finish_batch()` let one task take other queued jobs of the same kind and
   target and finish them in its own transaction (the vote batch).
+- A kind of DRAINED_KINDS (votes) sends no task per job: once the recording transaction
+  committed, `nudge_drain()` sets the Redis flag `governance:drain:<target>` (`SET NX EX`) and
+  sends the one drain task of the target (`governance.drain_votes(target)`) only when the flag was
+  not set yet. The drain deletes the flag first, then takes the queued jobs of the target in
+  batches (`claim_queued()`: SKIP LOCKED, each attempt counted in a committed transaction of its
+  own before the batch runs, so that a vote that kills its worker every time fails for good after
+  MAX_JOB_ATTEMPTS) until none is left. No committed job is left without a drain to come: its
+  nudge runs after its commit and either sets the flag (and sends a drain, which runs later) or
+  finds it set, i.e. a drain sent and not started yet (it deletes the flag before it looks for
+  jobs), which then finds the job. A flag set before the commit would not do: a drain running
+  between the flag and the commit would miss the job. A lost drain message or a lost flag is
+  covered by the requeue sweep, which sends the drain of every target with a
+  stale queued job.
 - Whatever finishes a job notifies JOB_FINISHED_CHANNEL with its id in the same transaction, so
   the requests waiting for it (`Prefer: wait`, services.job_waits) wake when it commits.
 
@@ -69,13 +82,21 @@ OTHER_QUEUES = {
     "activate_due": "lifecycle",
     "finalize_due": "lifecycle",
     "finalize_early": "lifecycle",
+    "drain_votes": "votes",
 }
+# Job kinds with no task per job: the drain task of the job's target records them
+# (nudge_drain). The flag lives DRAIN_FLAG_SECONDS at most: a flag whose drain was lost stops
+# new nudges no longer than that (and the requeue sweep sends the drain anyway).
+DRAINED_KINDS = {"cast_vote": "drain_votes"}
+DRAIN_FLAG_PREFIX = "governance:drain"
+DRAIN_FLAG_SECONDS = 60
 JOB_KINDS = tuple(JOB_QUEUES)
 FINISHED = ("succeeded", "failed")
 # Postgres channel notified with a job's id by the transaction that finishes it, delivered when it
 # commits: the requests waiting for the job (services.job_waits) wake then.
 JOB_FINISHED_CHANNEL = "governance_job_finished"
 SWEEP_LIMIT = 1000
+TOO_MANY_ATTEMPTS = {"code": "too_many_attempts", "message": "the job was attempted too often"}
 
 
 class IdempotencyKeyReused(ValidationFailed):
@@ -129,8 +150,97 @@ def record(session, kind: str, *, actor: str, request: dict, target_id=None, ide
                 f"this Idempotency-Key was used for another request (a {first.kind} job, {first.id}); "
                 "use a new key for a new request")
         return first
-    after_commit(session, lambda: _send(job_id, kind))
+    after_commit(session, sender(kind, job_id, target_id))
     return session.get(Job, job_id)
+
+
+def sender(kind: str, job_id, target_id) -> Callable[[], None]:
+    """What hands a job committed to the broker: its own task, or the drain of its target."""
+    if kind in DRAINED_KINDS:
+        target = str(target_id)
+        return lambda: nudge_drain(kind, target)
+    return lambda: _send(job_id, kind)
+
+
+def drain_flag(target_id: str) -> str:
+    return f"{DRAIN_FLAG_PREFIX}:{target_id}"
+
+
+def nudge_drain(kind: str, target_id: str) -> bool:
+    """After the commit of a job of a DRAINED_KINDS kind: send the drain task of its target unless
+    one is on its way (the flag was set). True when a drain was sent. When Redis does not answer
+    the flag, the drain is sent anyway; when the broker cannot take it, the requeue sweep sends it
+    later."""
+    try:
+        first = bool(redis_client().set(drain_flag(target_id), 1, nx=True, ex=DRAIN_FLAG_SECONDS))
+    except BROKER_ERRORS as error:
+        log.warning("drain flag of %s not set (%s); the drain is sent", target_id, error)
+        first = True
+    if not first:
+        return False
+    try:
+        send_task(task_name(DRAINED_KINDS[kind]), args=[target_id])
+    except BROKER_ERRORS as error:
+        log.warning("drain of %s not sent (broker unavailable: %s); the requeue sweep sends it", target_id, error)
+        return False
+    return True
+
+
+def clear_drain_flag(target_id: str) -> None:
+    """The drain's first step: from now on a job committed sends a new drain."""
+    try:
+        redis_client().delete(drain_flag(target_id))
+    except BROKER_ERRORS as error:  # the flag expires; the sweep covers the jobs meanwhile
+        log.warning("drain flag of %s not deleted: %s", target_id, error)
+
+
+def claim_queued(kind: str, target_id: str, limit: int) -> list:
+    """Ids of up to `limit` queued jobs of `kind` and `target_id` (oldest first, SKIP LOCKED),
+    their attempt counted and committed before they run (a job beyond MAX_JOB_ATTEMPTS is failed
+    `too_many_attempts` here instead). A job attempted before and still queued (its batch died
+    with its worker) is claimed alone, so that a vote that kills its worker is retried by itself
+    and the others of its batch are not charged with its attempts. [] when none is left."""
+    while True:
+        claimed, capped = _claim_once(kind, target_id, limit)
+        if claimed or not capped:
+            return claimed
+
+
+def _claim_once(kind: str, target_id: str, limit: int) -> tuple[list, bool]:
+    """(the ids claimed, whether some were failed for too many attempts instead)."""
+    table = Job.__table__
+    with transaction() as session:
+        rows = session.execute(
+            select(table.c.id, table.c.attempts)
+            .where(table.c.kind == kind, table.c.target_id == target_id, table.c.status == "queued")
+            .order_by(table.c.submitted_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        ).all()
+        retried = [row for row in rows if row.attempts > 0]
+        ids = [row.id for row in (retried[:1] or rows)]
+        if not ids:
+            return [], False
+        counted = session.execute(
+            update(table).where(table.c.id.in_(ids)).values(attempts=table.c.attempts + 1)
+            .returning(table.c.id, table.c.attempts)
+        ).all()
+        cap = get_settings().max_job_attempts
+        for job_id, attempts in counted:
+            if attempts > cap:
+                log.error("job %s failed for good after %s attempts", job_id, attempts - 1)
+                _finish_one(session, job_id, "failed", error=TOO_MANY_ATTEMPTS)
+        claimed = [job_id for job_id, attempts in counted if attempts <= cap]
+        return claimed, len(claimed) < len(counted)
+
+
+def lock_claimed(session, ids) -> list[Job]:
+    """The claimed jobs still queued, locked for the caller's transaction (SKIP LOCKED: another
+    drain holding one finishes it)."""
+    return list(session.scalars(
+        select(Job).where(Job.id.in_(ids), Job.status == "queued").order_by(Job.submitted_at)
+        .with_for_update(skip_locked=True)
+    ))
 
 
 def _send(job_id, kind: str) -> None:
@@ -154,8 +264,7 @@ def _count_attempt(job_id: str) -> Job | None:
         ).scalar_one_or_none()
         if job is not None and job.attempts > get_settings().max_job_attempts:
             log.error("job %s failed for good after %s attempts", job_id, job.attempts - 1)
-            _finish_one(session, job_id, "failed",
-                        error={"code": "too_many_attempts", "message": "the job was attempted too often"})
+            _finish_one(session, job_id, "failed", error=TOO_MANY_ATTEMPTS)
             return None
         return job
 
@@ -173,6 +282,11 @@ def _finish_one(session, job_id, status: str, *, result=None, error=None) -> Non
 def _fail(job_id: str, error: dict) -> None:
     with transaction() as session:
         _finish_one(session, job_id, "failed", error=error)
+
+
+def fail_crashed(job_id, error: Exception | None = None) -> None:
+    """Fail a job whose body crashed (`internal_error`), in a transaction of its own."""
+    _fail(job_id, {"code": "internal_error", "message": str(error)[:500] if error else "the job crashed"})
 
 
 def run_job(job_id: str, body: Callable) -> None:
@@ -216,9 +330,10 @@ def claim_batch(session, primary: Job, limit: int) -> list[Job]:
     ))
 
 
-def finish_batch(session, jobs: list[Job], outcomes: dict) -> None:
+def finish_batch(session, jobs: list[Job], outcomes: dict, *, count_attempt: bool = True) -> None:
     """Finish the claimed `jobs` in the caller's transaction, in one executemany: job id -> its
-    result, or the DomainError that fails it. Their own messages then find them finished."""
+    result, or the DomainError that fails it. Their own messages then find them finished.
+    `count_attempt=False` when the attempt was counted already (claim_queued)."""
     table = Job.__table__
     rows = []
     for job in jobs:
@@ -235,7 +350,8 @@ def finish_batch(session, jobs: list[Job], outcomes: dict) -> None:
         .where(table.c.id == bindparam("b_id"))
         .values(
             status=bindparam("b_status"), result=bindparam("b_result"), error=bindparam("b_error"),
-            attempts=table.c.attempts + 1, started_at=func.now(), finished_at=func.clock_timestamp(),
+            attempts=table.c.attempts + (1 if count_attempt else 0), started_at=func.now(),
+            finished_at=func.clock_timestamp(),
         ),
         rows,
     )
@@ -276,7 +392,15 @@ def requeue_stale() -> int:
     """Send the task of every stale job again (a message lost with Redis, or with a killed
     worker); safe because job tasks are idempotent and count their attempts."""
     jobs = stale_jobs({queue for queue in QUEUES if queue_length(queue) == 0})
+    drains: dict[tuple, int] = {}
     for job in jobs:
+        if job.kind in DRAINED_KINDS and job.status == "queued":
+            key = (DRAINED_KINDS[job.kind], job.target_id)
+            drains[key] = drains.get(key, 0) + 1
+            continue
         log.warning("re-enqueueing %s job %s (status %s)", job.kind, job.id, job.status)
         send_task(task_name(job.kind), args=[str(job.id)], task_id=str(job.id))
+    for (drain, target), count in drains.items():
+        log.warning("sending %s of %s again (%s stale queued jobs)", drain, target, count)
+        send_task(task_name(drain), args=[target])
     return len(jobs)

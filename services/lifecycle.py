@@ -34,6 +34,7 @@ from services.payloads import proposal_ref
 from services.receipts import sign_receipts
 from services.snapshot import take_snapshot
 from services.tally import among, counted_rows, pending_votes_clause, tallies, waiting_for_votes
+from services.vote_totals import check_recount
 
 SCHEDULER = "system:scheduler"
 
@@ -116,12 +117,12 @@ def finalize(session, proposals: list[Proposal], *, actor: str, early: bool = Fa
         return []
     rows = counted_rows(session, ready)
     results = tallies(session, ready, rows)
+    check_recount(session, ready, results)  # the running sums of the live tally must agree
     if early:
         ready = [p for p in ready if passes_early(results[p.id])]
         results = {p.id: replace(results[p.id], early=True) for p in ready}
         if not ready:
             return []
-    # (A check of the batch's results, e.g. against running sums, goes here: (session, ready, results).)
     daos = {d.id: d for d in session.scalars(select(Dao).where(among(Dao.id, {p.dao_id for p in ready})))}
     now = db_now(session)
     figures = {p.id: results[p.id].to_json() for p in ready}

@@ -12,6 +12,11 @@ whole batch at once: three statements for the summed proposals, two (`counted_ro
 snapshots and the ballots of them all) for the others, which finalization loads once and also
 hands to the receipts. tests/voting/test_tally_agreement.py proves
 the SQL and the pure tally agree.
+
+The live tally (`current_tally`, the tally route, late-quorum and early-pass checks) of a
+proposal summed in SQL reads its running sums instead (services.vote_totals: O(1), kept in the
+votes' transactions) and decides them the same way (`decide_sums`); `tallies()`, which
+finalization runs, recounts from the votes.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from governance.lifecycle import voting_ends_at
 from governance.tally import SnapshotVoter, TallyResult, decide, tally
 from governance.vocabulary import ABSTAIN, UNFINISHED_JOB_STATUSES, VOTE_CHOICES
 from models import Job, Proposal, ProposalVoter, Vote
+from services import vote_totals
 
 VOTE_JOB_KIND = "cast_vote"
 
@@ -90,7 +96,7 @@ def _frozen(proposal: Proposal) -> tuple[str, Decimal, Decimal]:
 
 
 def _summed_in_sql(proposal: Proposal) -> bool:
-    return proposal.effective_model != "delegated" and proposal.effective_voting_type != "ranked_choice"
+    return vote_totals.maintained(proposal)
 
 
 def _option_sums(session, proposals: list[Proposal]) -> dict[uuid.UUID, dict[str, Decimal]]:
@@ -99,9 +105,7 @@ def _option_sums(session, proposals: list[Proposal]) -> dict[uuid.UUID, dict[str
     sums: dict[uuid.UUID, dict[str, Decimal]] = {p.id: {} for p in proposals}
     if not sums:
         return sums
-    named = func.jsonb_array_elements_text(
-        func.coalesce(Vote.ballot["choices"], func.jsonb_build_array(Vote.ballot["choice"]))
-    ).table_valued("value").lateral("named")
+    named = vote_totals.named_options()
     option = named.c.value
     for proposal_id, label, weight in session.execute(
         select(Vote.proposal_id, option, func.sum(Vote.weight))
@@ -133,23 +137,27 @@ def _summed(session, proposals: list[Proposal]) -> dict[uuid.UUID, TallyResult]:
         ).all()
     )
     options = _option_sums(session, [p for p in proposals if p.effective_voting_type != "basic"])
-    results = {}
-    for proposal in proposals:
-        sums = by_choice[proposal.id]
-        total_weight = totals.get(proposal.id) or Decimal(0)
-        voters = sum(count for _, count in sums.values())
-        if proposal.effective_voting_type == "basic":
-            figure = {c: sums.get(c, (Decimal(0), 0))[0] for c in VOTE_CHOICES}
-            results[proposal.id] = decide(*_frozen(proposal), total_weight=total_weight, voters=voters, **figure)
-            continue
-        named = options[proposal.id]
-        results[proposal.id] = decide_options(
-            *_frozen(proposal), total_weight=total_weight, cast=exact_sum(w for w, _ in sums.values()),
-            abstain=sums.get(ABSTAIN, (Decimal(0), 0))[0], voters=voters,
-            voting_type=proposal.effective_voting_type,
-            scores={option: named.get(option, Decimal(0)) for option in proposal.options},
-        )
-    return results
+    return {
+        proposal.id: decide_sums(proposal, by_choice[proposal.id], totals.get(proposal.id) or Decimal(0),
+                                 options.get(proposal.id, {}))
+        for proposal in proposals
+    }
+
+
+def decide_sums(proposal: Proposal, sums: dict, total_weight: Decimal, named: dict) -> TallyResult:
+    """The tally of a proposal summed in SQL from its sums: recorded choice (None for none) ->
+    (weight, count) of its votes, the snapshot's total weight, option -> weight of the
+    non-abstaining ballots naming it."""
+    voters = sum(count for _, count in sums.values())
+    if proposal.effective_voting_type == "basic":
+        figure = {c: sums.get(c, (Decimal(0), 0))[0] for c in VOTE_CHOICES}
+        return decide(*_frozen(proposal), total_weight=total_weight, voters=voters, **figure)
+    return decide_options(
+        *_frozen(proposal), total_weight=total_weight, cast=exact_sum(w for w, _ in sums.values()),
+        abstain=sums.get(ABSTAIN, (Decimal(0), 0))[0], voters=voters,
+        voting_type=proposal.effective_voting_type,
+        scores={option: named.get(option, Decimal(0)) for option in proposal.options},
+    )
 
 
 def _from_rows(session, proposal: Proposal, model: str) -> TallyResult:
@@ -222,5 +230,7 @@ def current_tally(session, proposal: Proposal, model: str | None = None) -> Tall
     """The tally of one activated proposal now, optionally under another `model` for comparison
     (same snapshot, same ballots, same quorum, threshold, voting type and options)."""
     if model is None or model == proposal.effective_model:
+        if _summed_in_sql(proposal):
+            return decide_sums(proposal, *vote_totals.live_sums(session, proposal))
         return tallies(session, [proposal])[proposal.id]
     return _from_rows(session, proposal, model)

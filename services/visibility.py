@@ -32,9 +32,11 @@ def latest_visibility_action(target_id):
     )
 
 
-def _not_hidden(target_id):
+def not_hidden(target_id):
+    """SQL: the proposal whose id (as text) is `target_id` is not hidden by moderation."""
     latest = latest_visibility_action(target_id)
     return or_(latest.is_(None), latest.not_in(HIDING_ACTIONS))
+
 
 
 def sees_hidden_in(principal, access) -> bool:
@@ -44,7 +46,7 @@ def sees_hidden_in(principal, access) -> bool:
 
 def visible_proposals(stmt, principal, access):
     """`stmt` (selecting proposals) without the hidden ones, unless the caller sees them."""
-    return stmt if sees_hidden_in(principal, access) else stmt.where(_not_hidden(cast(Proposal.id, Text)))
+    return stmt if sees_hidden_in(principal, access) else stmt.where(not_hidden(cast(Proposal.id, Text)))
 
 
 def visible_events(stmt, principal, access):
@@ -52,7 +54,7 @@ def visible_events(stmt, principal, access):
     if sees_hidden_in(principal, access):
         return stmt
     about = Event.payload["data"]["proposal_id"].astext
-    return stmt.where(or_(about.is_(None), _not_hidden(about)))
+    return stmt.where(or_(about.is_(None), not_hidden(about)))
 
 
 def visible_proposal(session, principal, access, slug: str, *, lock: str | None = None) -> Proposal:

@@ -96,3 +96,43 @@ def test_rewards_waiting_in_redis_are_paid_after_it_restarts_empty(fault_stack):
     # The reconciliation sweep (tasks/timebank.py) finds the published votes without a reward.
     s.wait_rewards(proposal["id"], len(voters), timeout=30)
     assert_rewarded_once(s, proposal["id"], voters)
+
+
+def _flag(stack, proposal: dict) -> str:
+    return f"governance:drain:{proposal['id']}"
+
+
+def test_a_lost_drain_flag_delays_the_votes_and_the_sweep_counts_them(fault_stack):
+    """The drain flag set but its drain task never sent (issue 14): every vote's nudge finds the
+    flag and sends nothing; the requeue sweep finds the stale queued votes and sends the drain."""
+    s = fault_stack
+    slug, owner, voters, proposal = s.voting(40)
+    choices = {voter: CHOICES[i % 3] for i, voter in enumerate(voters)}
+    redis.Redis.from_url(s.redis_url).set(_flag(s, proposal), 1, ex=600)  # no drain will come
+    queued = submit_all(s, vote_requests(slug, proposal["slug"], voters, choices))
+    jobs = s.wait_jobs_finished(queued, timeout=60)
+    assert set(jobs.values()) == {"succeeded"}
+    assert_votes_counted(s, slug, proposal, choices)
+    assert "stale queued jobs" in "".join(worker.log() for worker in s.workers)
+    assert_outbox_delivered_once(s, slug)
+
+
+def test_redis_restarted_with_the_drain_flag_set_and_the_drain_lost_counts_every_vote(fault_stack):
+    """Votes accepted with the worker paused, Redis restarted (the drain message gone) and the
+    flag back as if it had been kept: the requeue sweep still sends the drain."""
+    s = fault_stack
+    slug, owner, voters, proposal = s.voting(40)
+    choices = {voter: CHOICES[(i + 1) % 3] for i, voter in enumerate(voters)}
+    s.pause_workers(True)
+    queued = submit_all(s, vote_requests(slug, proposal["slug"], voters, choices))
+    s.redis.stop()
+    s.redis.start()
+    broker = redis.Redis.from_url(s.redis_url)
+    assert broker.llen("votes") == 0, "the restarted Redis still holds the drain"
+    broker.set(_flag(s, proposal), 1, ex=600)
+    s.pause_workers(False)
+    more = submit_all(s, vote_requests(slug, proposal["slug"], voters[:10], choices))  # find the flag set
+    jobs = s.wait_jobs_finished(queued + more, timeout=60)
+    assert set(jobs.values()) == {"succeeded"}
+    assert_votes_counted(s, slug, proposal, choices)
+    assert_outbox_delivered_once(s, slug)

@@ -47,3 +47,27 @@ def test_a_worker_killed_mid_stream_loses_and_doubles_nothing(fault_stack):
     s.wait_rewards(proposal["id"], len(voters))
     assert_rewarded_once(s, proposal["id"], voters)
 
+
+
+def test_a_worker_killed_mid_drain_counts_every_vote_once(fault_stack):
+    """The drain of 300 queued votes killed (kill -9) after its first batches (issue 14): the
+    votes of the batch it held stay queued with their attempt counted, the requeue sweep sends
+    the drain again, and every vote is counted once."""
+    s = fault_stack
+    slug, owner, voters, proposal = s.voting(300)
+    choices = {voter: CHOICES[i % 3] for i, voter in enumerate(voters)}
+    s.pause_workers(True)
+    accepted = submit_all(s, vote_requests(slug, proposal["slug"], voters, choices))
+    s.pause_workers(False)
+    wait_until(lambda: s.scalar(select(Job.id).where(Job.id.in_(accepted), Job.status == "succeeded")), 30,
+               "the drain to record a first batch", interval=0.01)
+    s.kill_workers()
+    left = s.all(select(Job.id).where(Job.id.in_(accepted), Job.status == "queued"))
+    assert left, "the drain finished before the kill: the case tested nothing"
+    s.start_worker()
+    jobs = s.wait_jobs_finished(accepted, timeout=90)
+    assert set(jobs.values()) == {"succeeded"}
+    assert_votes_counted(s, slug, proposal, choices)
+    assert_outbox_delivered_once(s, slug)
+    s.wait_rewards(proposal["id"], len(voters))
+    assert_rewarded_once(s, proposal["id"], voters)

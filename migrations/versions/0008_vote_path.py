@@ -1,0 +1,38 @@
+"""The vote path (issue 14): running sums of the votes per proposal and choice or option
+(services.vote_totals). Empty at first: a proposal's sums are computed from its votes the first
+time a vote batch or a live tally meets it, then kept up to date with its votes.
+
+Revision ID: 0008_vote_path
+Revises: 0007_hardening
+Create Date: 2026-12-02
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0008_vote_path"
+down_revision: str | None = "0007_hardening"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "vote_totals",
+        sa.Column("proposal_id", sa.Uuid(), nullable=False),
+        sa.Column("kind", sa.Text(), nullable=False),
+        sa.Column("label", sa.Text(), nullable=False),
+        sa.Column("weight", sa.Numeric(), nullable=False),
+        sa.Column("count", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(["proposal_id"], ["proposals.id"], name=op.f("fk_vote_totals_proposal_id_proposals"),
+                                ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("proposal_id", "kind", "label", name=op.f("pk_vote_totals")),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("vote_totals")

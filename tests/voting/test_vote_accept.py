@@ -1,0 +1,101 @@
+"""The one-statement accept path of a vote (services.vote_accept, issue 14): once a process knows
+a proposal's frozen ballot rules, an acceptable vote is recorded by one statement; every refusal
+still gets its own answer (the statement inserts nothing and the slow path finds why), whatever
+changed since the rules were cached: a ban, a close, a hide, a deactivated DAO, a subject outside
+the snapshot, a ballot that does not fit."""
+
+from __future__ import annotations
+
+import pytest
+
+from services import vote_accept
+from tests.conftest import auth, unique
+from tests.daos.common import problem
+from tests.moderation.test_bans import MOD, moderate as moderate_user
+from tests.moderation.test_visibility import moderate as moderate_proposal
+from tests.proposals.helpers import act, create, dao_with_members, url
+
+
+@pytest.fixture
+def warm(client, worker, monkeypatch):
+    """An active proposal whose rules this process cached (a first vote took the slow path),
+    and a record of the statement's answers."""
+    dao, owner, members = dao_with_members({name: "1" for name in "abcd"})
+    proposal = create(client, dao, owner)
+    act(client, dao, proposal["slug"], "activate", owner)
+    answers = []
+    accept = vote_accept.accept_vote
+    monkeypatch.setattr(vote_accept, "accept_vote", lambda *a, **k: answers.append(accept(*a, **k)) or answers[-1])
+    first = client.post(url(dao, proposal["slug"], "/votes"), json={"choice": "yes"}, headers=auth(members["a"]))
+    assert first.status_code == 202 and answers == []  # the slow path, which cached the rules
+    return dao, owner, members, proposal, answers
+
+
+def vote(client, dao, proposal, subject, body=None, **headers):
+    return client.post(url(dao, proposal["slug"], "/votes"), json=body or {"choice": "no"},
+                       headers=auth(subject, **headers))
+
+
+def test_an_acceptable_vote_takes_one_statement(client, warm):
+    dao, owner, members, proposal, answers = warm
+    answer = vote(client, dao, proposal, members["b"])
+    assert answer.status_code == 202
+    assert [str(job.id) for job in answers] == [answer.get_json()["id"]]
+    assert answer.headers["Location"] == f"/api/v1/jobs/{answer.get_json()['id']}"
+
+
+def test_a_request_with_an_idempotency_key_takes_the_slow_path(client, warm):
+    dao, owner, members, proposal, answers = warm
+    first = vote(client, dao, proposal, members["b"], **{"Idempotency-Key": "k1"})
+    again = vote(client, dao, proposal, members["b"], **{"Idempotency-Key": "k1"})
+    assert first.get_json()["id"] == again.get_json()["id"] and answers == []
+    problem(vote(client, dao, proposal, members["b"], {"choice": "yes"}, **{"Idempotency-Key": "k1"}),
+            422, "idempotency_key_reused")
+
+
+def test_refusals_are_answered_with_the_rules_cached(client, warm):
+    dao, owner, members, proposal, answers = warm
+    problem(vote(client, dao, proposal, unique("user:outsider")), 403, "forbidden")  # private DAO
+    problem(vote(client, dao, proposal, members["b"], {"choice": "maybe"}), 422, "validation_error")
+    moderate_user(client, members["c"], "ban")
+    problem(vote(client, dao, proposal, members["c"]), 403, "banned")
+    moderate_proposal(client, dao, proposal["id"], "hide", actor=unique("user:mod"), roles=MOD)
+    problem(vote(client, dao, proposal, members["b"]), 404, "not_found")
+    moderate_proposal(client, dao, proposal["id"], "restore", actor=unique("user:mod"), roles=MOD)
+    assert vote(client, dao, proposal, members["b"]).status_code == 202
+    act(client, dao, proposal["slug"], "close", owner)
+    problem(vote(client, dao, proposal, members["d"]), 409, "voting_closed")
+    # the statement inserted nothing for each refusal (the invalid ballot never reached it)
+    assert [job is not None for job in answers] == [False, False, False, True, False]
+
+
+def test_a_member_outside_the_snapshot_and_a_deactivated_dao_are_refused(client, warm):
+    from tests.factories import add_member
+
+    dao, owner, members, proposal, answers = warm
+    late = unique("user:late")
+    add_member(dao, late)
+    problem(vote(client, dao, proposal, late), 403, "not_eligible")
+    assert client.delete(f"/api/v1/daos/{dao.slug}", headers=auth(owner)).status_code == 204
+    problem(vote(client, dao, proposal, members["b"]), 409, "invalid_state")
+    assert all(job is None for job in answers)
+
+
+def test_a_voter_banned_after_voting_still_counts_in_the_live_tally_as_in_the_recount(client, warm):
+    """The tally counts every stored vote (a ban refuses new votes, removes none): the running
+    sums keep it too, and the live tally equals the recount."""
+    from infra.db import transaction
+    from models import Proposal
+    from services.tally import current_tally, tallies
+    from tests.proposals.helpers import finished
+
+    dao, owner, members, proposal, answers = warm
+    for voter, choice in (("a", "yes"), ("b", "no")):  # a's again: its first vote may still be queued
+        job = vote(client, dao, proposal, members[voter], {"choice": choice}).get_json()
+        assert finished(client, job, members[voter])["status"] == "succeeded"
+    moderate_user(client, members["b"], "ban")
+    tally = client.get(url(dao, proposal["slug"], "/tally"), headers=auth(owner)).get_json()
+    assert tally["voters"] == 2 and tally["no"] == tally["yes"]
+    with transaction() as session:
+        row = session.get(Proposal, __import__("uuid").UUID(proposal["id"]))
+        assert current_tally(session, row) == tallies(session, [row])[row.id]
