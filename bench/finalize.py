@@ -66,6 +66,12 @@ def load(conn, dao, n: int) -> None:
            FROM proposals p, generate_series(1, %(s)s) AS k WHERE p.dao_id = %(dao)s""",
         {"dao": dao.id, "s": SNAPSHOT},
     )
+    conn.execute(  # the snapshot's total weight, as activation records it (services.snapshot)
+        """UPDATE proposals p SET snapshot_total_weight = (
+               SELECT sum(weight) FROM proposal_voters v WHERE v.proposal_id = p.id)
+           WHERE p.dao_id = %(dao)s""",
+        {"dao": dao.id},
+    )
     conn.execute(
         """INSERT INTO votes (id, proposal_id, voter_id, choice, ballot, raw_power, weight, submitted_at)
            SELECT gen_random_uuid(), p.id, 'user:m-' || k, c, jsonb_build_object('choice', c), k, k, now()

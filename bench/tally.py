@@ -2,7 +2,8 @@
 
     .venv/bin/python -m bench.tally [--votes 1000000] [--members 100000] [--repeat 5]
 
-1. One weighted proposal with N votes (and N snapshot rows), bulk-inserted with generate_series:
+1. One weighted proposal with N votes (and N snapshot rows, their total weight recorded in
+   proposals.snapshot_total_weight as activation records it), bulk-inserted with generate_series:
    services.tally.tallies() (what finalization and the tally route run) against the bare
    `SELECT choice, sum(weight) FROM votes WHERE proposal_id = ... GROUP BY choice` on the same
    connection, median of --repeat runs after a warm-up. Target: within 1.5x (issue 14; 3x in
@@ -51,6 +52,16 @@ def active_proposal_sql(conn, dao, model: str):
     return proposal.id
 
 
+def record_total(conn, proposal_id) -> None:
+    """The snapshot's total weight, recorded as activation records it (services.snapshot)."""
+    conn.execute(
+        """UPDATE proposals SET snapshot_total_weight = (
+               SELECT coalesce(sum(weight), 0) FROM proposal_voters WHERE proposal_id = %(p)s)
+           WHERE id = %(p)s""",
+        {"p": proposal_id},
+    )
+
+
 def load_weighted(conn, proposal_id, n: int) -> None:
     conn.execute(
         """INSERT INTO proposal_voters (id, proposal_id, subject_id, subject_type, power, weight)
@@ -58,6 +69,7 @@ def load_weighted(conn, proposal_id, n: int) -> None:
            FROM generate_series(0, %s - 1) AS i""",
         (proposal_id, n),
     )
+    record_total(conn, proposal_id)
     conn.execute(
         """INSERT INTO votes (id, proposal_id, voter_id, choice, ballot, raw_power, weight, submitted_at)
            SELECT gen_random_uuid(), %s, 'user:t-' || i, c, jsonb_build_object('choice', c), 1 + i %% 7, 1 + i %% 7, now()
@@ -80,6 +92,7 @@ def load_delegated(conn, proposal_id, m: int) -> None:
            FROM generate_series(0, %(m)s - 1) AS i""",
         {"p": proposal_id, "c": CHAIN, "m": m},
     )
+    record_total(conn, proposal_id)
     conn.execute(
         """INSERT INTO votes (id, proposal_id, voter_id, choice, ballot, raw_power, weight, submitted_at)
            SELECT gen_random_uuid(), %(p)s, 'user:d-' || i, c, jsonb_build_object('choice', c),

@@ -79,6 +79,9 @@ class Proposal(Base):
     effective_ballot_secrecy: Mapped[str | None]
     effective_early_pass: Mapped[bool | None]
     effective_late_quorum_extension_seconds: Mapped[int | None]
+    # The sum of the snapshot's weights, recorded with it at activation (services.snapshot): the
+    # tally's total weight without summing proposal_voters (NULL: not activated).
+    snapshot_total_weight: Mapped[Decimal | None]
     # Late-quorum protection: the end_at before the one extension (NULL: not extended).
     deadline_extended_from: Mapped[datetime | None]
     result: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
@@ -149,7 +152,8 @@ class VoteTotal(Base):
     of the votes, for the proposals whose tally is a per-choice or per-option sum of weights frozen
     at the snapshot. `kind`: `choice` (label: the recorded choice, '' for none), `option` (label:
     an option named by a non-abstaining ballot) or `snapshot` (label '': the snapshot's total
-    weight and size, written once with the first sums: the row that says the sums exist)."""
+    weight, copied from proposals.snapshot_total_weight, and size, written once with the first
+    sums: the row that says the sums exist)."""
 
     __tablename__ = "vote_totals"
 

@@ -33,8 +33,7 @@ from services.outbox import event_row, record_event, record_events
 from services.payloads import proposal_ref
 from services.receipts import sign_receipts
 from services.snapshot import take_snapshot
-from services.tally import among, counted_rows, pending_votes_clause, tallies, waiting_for_votes
-from services.vote_totals import check_recount
+from services.tally import among, check_recount, counted_rows, pending_votes_clause, tallies, waiting_for_votes
 
 SCHEDULER = "system:scheduler"
 
@@ -107,7 +106,7 @@ def finalize(session, proposals: list[Proposal], *, actor: str, early: bool = Fa
     A secret proposal's ballots are revealed with it: `ballots_revealed` follows its
     `proposal_finalized`.
 
-    Set-wise, whatever the batch's size: one statement for the votes waited for, three for the
+    Set-wise, whatever the batch's size: one statement for the votes waited for, two for the
     summed tallies, two for the snapshots and ballots (the delegated and ranked tallies and every
     receipt count them), one for the DAOs, one for the chain heads, ONE UPDATE of the proposals
     and ONE multi-row INSERT of the events (in the order a proposal at a time would write them)."""

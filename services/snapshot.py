@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 
 from governance.delegation import effective_delegates
-from governance.power import model_weight
+from governance.power import exact_sum, model_weight
 from models import Dao, DaoMember, Delegation, Proposal, ProposalVoter
 from services.bans import banned_among
 from services.entitlements import members_entitlements
@@ -17,7 +17,8 @@ def take_snapshot(session, proposal: Proposal, dao: Dao) -> int:
     """Record in proposal_voters every member active now and holding `can_vote` (through any of
     its roles, not banned), with its voting power, its model weight under the proposal's frozen
     model and its effective delegate for the proposal's type (SPEC 5.6: its delegation for that
-    type, else its general one). Returns the number of eligible members."""
+    type, else its general one), and the sum of their weights in proposal.snapshot_total_weight
+(the tally's total weight, services.tally). Returns the number of eligible members."""
     active = (DaoMember.dao_id == dao.id) & (DaoMember.status == "active")
     active_ids = select(DaoMember.subject_id).where(active)
     banned = banned_among(session, active_ids)
@@ -46,6 +47,7 @@ def take_snapshot(session, proposal: Proposal, dao: Dao) -> int:
         })
     if rows:
         session.execute(insert(ProposalVoter), rows)
+    proposal.snapshot_total_weight = exact_sum(row["weight"] for row in rows)
     return len(rows)
 
 

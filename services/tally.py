@@ -8,7 +8,8 @@ governance.tally.decide and governance.scores.decide_options turn the sums into 
 Delegated proposals need the delegation graph and ranked_choice ones the rankings, round by
 round: the snapshot and the ballots are loaded and counted by governance.tally.tally. Comparing
 models (`?model=`) also recomputes from the rows. For a batch (finalization) `tallies` takes the
-whole batch at once: three statements for the summed proposals, two (`counted_rows`: the
+whole batch at once: two statements for the summed proposals (the snapshot's total weight is
+recorded at activation: proposals.snapshot_total_weight), two (`counted_rows`: the
 snapshots and the ballots of them all) for the others, which finalization loads once and also
 hands to the receipts. tests/voting/test_tally_agreement.py proves
 the SQL and the pure tally agree.
@@ -16,11 +17,14 @@ the SQL and the pure tally agree.
 The live tally (`current_tally`, the tally route, late-quorum and early-pass checks) of a
 proposal summed in SQL reads its running sums instead (services.vote_totals: O(1), kept in the
 votes' transactions) and decides them the same way (`decide_sums`); `tallies()`, which
-finalization runs, recounts from the votes.
+finalization runs, recounts from the votes, and `check_recount` compares the two: a mismatch
+(which must never happen) is logged as an error and counted in the metric
+governance_tally_recount_mismatches (infra.metrics).
 """
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -35,8 +39,11 @@ from governance.scores import decide_options
 from governance.lifecycle import voting_ends_at
 from governance.tally import SnapshotVoter, TallyResult, decide, tally
 from governance.vocabulary import ABSTAIN, UNFINISHED_JOB_STATUSES, VOTE_CHOICES
+from infra.metrics import count_tally_mismatch
 from models import Job, Proposal, ProposalVoter, Vote
 from services import vote_totals
+
+log = logging.getLogger(__name__)
 
 VOTE_JOB_KIND = "cast_vote"
 
@@ -118,9 +125,24 @@ def _option_sums(session, proposals: list[Proposal]) -> dict[uuid.UUID, dict[str
     return sums
 
 
+def snapshot_totals(session, proposals: Iterable[Proposal]) -> dict[uuid.UUID, Decimal]:
+    """proposal id -> the snapshot's total weight: proposals.snapshot_total_weight, recorded at
+    activation (services.snapshot.take_snapshot); summed from proposal_voters, in one statement,
+    only for the proposals where it is NULL (snapshot rows written otherwise than by activation)."""
+    totals = {p.id: p.snapshot_total_weight for p in proposals}
+    missing = [proposal_id for proposal_id, total in totals.items() if total is None]
+    if missing:
+        totals.update(session.execute(
+            select(ProposalVoter.proposal_id, func.sum(ProposalVoter.weight))
+            .where(among(ProposalVoter.proposal_id, missing))
+            .group_by(ProposalVoter.proposal_id)
+        ).all())
+    return {proposal_id: total or Decimal(0) for proposal_id, total in totals.items()}
+
+
 def _summed(session, proposals: list[Proposal]) -> dict[uuid.UUID, TallyResult]:
-    """One GROUP BY over the votes by recorded choice, one over the options named, and one SUM
-    over the snapshots, for many proposals at once."""
+    """One GROUP BY over the votes by recorded choice and one over the options named, for many
+    proposals at once; the snapshots' total weights as recorded at activation."""
     ids = [p.id for p in proposals]
     by_choice: dict[uuid.UUID, dict[str | None, tuple[Decimal, int]]] = {i: {} for i in ids}
     for proposal_id, choice, weight, count in session.execute(
@@ -129,17 +151,10 @@ def _summed(session, proposals: list[Proposal]) -> dict[uuid.UUID, TallyResult]:
         .group_by(Vote.proposal_id, Vote.choice)
     ):
         by_choice[proposal_id][choice] = (weight, count)
-    totals = dict(
-        session.execute(
-            select(ProposalVoter.proposal_id, func.sum(ProposalVoter.weight))
-            .where(among(ProposalVoter.proposal_id, ids))
-            .group_by(ProposalVoter.proposal_id)
-        ).all()
-    )
+    totals = snapshot_totals(session, proposals)
     options = _option_sums(session, [p for p in proposals if p.effective_voting_type != "basic"])
     return {
-        proposal.id: decide_sums(proposal, by_choice[proposal.id], totals.get(proposal.id) or Decimal(0),
-                                 options.get(proposal.id, {}))
+        proposal.id: decide_sums(proposal, by_choice[proposal.id], totals[proposal.id], options.get(proposal.id, {}))
         for proposal in proposals
     }
 
@@ -214,7 +229,7 @@ def _counted(proposal: Proposal, rows: CountedRows, model: str | None = None) ->
 
 def tallies(session, proposals: list[Proposal], rows: CountedRows | None = None) -> dict[uuid.UUID, TallyResult]:
     """The current tally of each activated proposal under its frozen settings: model, quorum,
-    threshold, voting type and options. Set-wise: the summed proposals in three statements
+    threshold, voting type and options. Set-wise: the summed proposals in two statements
     whatever their number; the delegated and ranked ones from `rows` (loaded in two statements
     for them when not given)."""
     summed = [p for p in proposals if _summed_in_sql(p)]
@@ -234,3 +249,23 @@ def current_tally(session, proposal: Proposal, model: str | None = None) -> Tall
             return decide_sums(proposal, *vote_totals.live_sums(session, proposal))
         return tallies(session, [proposal])[proposal.id]
     return _from_rows(session, proposal, model)
+
+
+def check_recount(session, proposals: Iterable[Proposal], results: dict[uuid.UUID, TallyResult]) -> int:
+    """After finalization recounted `results` (proposal id -> TallyResult) from the votes: compare
+    each maintained proposal's running sums (when it has any; one statement for all) with its
+    recount; log an error and count the metric for each mismatch. The number of mismatches."""
+    checked = [p for p in proposals if vote_totals.maintained(p) and p.id in results]
+    sums = vote_totals.read_many(session, [p.id for p in checked]) if checked else {}
+    mismatches = 0
+    for proposal in checked:
+        if proposal.id not in sums:
+            continue
+        live = decide_sums(proposal, *sums[proposal.id])
+        if live != results[proposal.id]:
+            mismatches += 1
+            log.error("tally mismatch for proposal %s: running sums %s, recount %s", proposal.id, live,
+                      results[proposal.id])
+    if mismatches:
+        count_tally_mismatch(mismatches)
+    return mismatches

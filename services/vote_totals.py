@@ -18,14 +18,15 @@ over snapshot and ballots: both keep reading the votes (`maintained` is false fo
   migration of their data.
 - The tally counts every stored vote, a voter banned since the snapshot included (a ban refuses
   the voter's new votes, services.ballots; it removes no vote): so do the sums.
-- Finalization recounts from the votes and calls `check_recount`: a mismatch (which must never
-  happen) is logged as an error and counted in the metric
-  governance_tally_recount_mismatches (infra.metrics).
+- The snapshot row's weight is copied from proposals.snapshot_total_weight (recorded at
+  activation), the one source of the snapshot's total that services.tally also reads; its count
+  is the snapshot's size.
+- Finalization recounts from the votes and calls services.tally.check_recount, which compares
+  the recount with these sums.
 """
 
 from __future__ import annotations
 
-import logging
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
@@ -34,10 +35,7 @@ from decimal import Decimal
 from sqlalchemy import func, literal, select, true
 from sqlalchemy.dialects.postgresql import insert
 
-from infra.metrics import count_tally_mismatch
 from models import Proposal, ProposalVoter, Vote, VoteTotal
-
-log = logging.getLogger(__name__)
 
 CHOICE, OPTION, SNAPSHOT = "choice", "option", "snapshot"
 
@@ -79,7 +77,9 @@ def _initialized(session, proposal_id) -> bool:
 
 
 def _initialize(session, proposal_id) -> None:
-    """The sums computed from the votes and the snapshot (under the lock)."""
+    """The sums computed from the votes and the snapshot (under the lock); the snapshot's total
+    weight as recorded at activation (summed from its rows where it was not recorded, as
+    services.tally.snapshot_totals does)."""
     table = VoteTotal.__table__
     columns = ["proposal_id", "kind", "label", "weight", "count"]
     by_choice = (
@@ -93,9 +93,10 @@ def _initialize(session, proposal_id) -> None:
         .where(Vote.proposal_id == proposal_id, Vote.choice.is_(None), named.c.value.is_not(None))
         .group_by(Vote.proposal_id, named.c.value)
     )
+    recorded = select(Proposal.snapshot_total_weight).where(Proposal.id == proposal_id).scalar_subquery()
     snapshot = (
         select(literal(proposal_id), literal(SNAPSHOT), literal(""),
-               func.coalesce(func.sum(ProposalVoter.weight), 0), func.count())
+               func.coalesce(recorded, func.sum(ProposalVoter.weight), 0), func.count())
         .where(ProposalVoter.proposal_id == proposal_id)
     )
     for source in (by_choice, by_option, snapshot):
@@ -180,25 +181,3 @@ def live_sums(session, proposal: Proposal) -> tuple[dict, Decimal, dict]:
             _initialize(session, proposal.id)
         found = read(session, proposal.id)
     return found
-
-
-def check_recount(session, proposals: Iterable[Proposal], results: dict[uuid.UUID, object]) -> int:
-    """After finalization recounted `results` (proposal id -> TallyResult) from the votes: compare
-    each maintained proposal's sums (when it has any; one statement for all) with its recount; log
-    an error and count the metric for each mismatch. The number of mismatches."""
-    from services.tally import decide_sums  # services.tally reads this module
-
-    checked = [p for p in proposals if maintained(p) and p.id in results]
-    sums = read_many(session, [p.id for p in checked]) if checked else {}
-    mismatches = 0
-    for proposal in checked:
-        if proposal.id not in sums:
-            continue
-        live = decide_sums(proposal, *sums[proposal.id])
-        if live != results[proposal.id]:
-            mismatches += 1
-            log.error("tally mismatch for proposal %s: running sums %s, recount %s", proposal.id, live,
-                      results[proposal.id])
-    if mismatches:
-        count_tally_mismatch(mismatches)
-    return mismatches

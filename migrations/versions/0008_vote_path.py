@@ -1,6 +1,9 @@
 """The vote path (issue 14): running sums of the votes per proposal and choice or option
 (services.vote_totals). Empty at first: a proposal's sums are computed from its votes the first
-time a vote batch or a live tally meets it, then kept up to date with its votes.
+time a vote batch or a live tally meets it, then kept up to date with its votes. And
+proposals.snapshot_total_weight: the sum of the snapshot's weights, recorded at activation
+(services.snapshot.take_snapshot) so that the final tally does not sum proposal_voters; filled
+here for the proposals already activated from their snapshot rows.
 
 Revision ID: 0008_vote_path
 Revises: 0007_hardening
@@ -21,6 +24,12 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    op.add_column("proposals", sa.Column("snapshot_total_weight", sa.Numeric(precision=30, scale=8), nullable=True))
+    op.execute(
+        """UPDATE proposals p SET snapshot_total_weight = (
+               SELECT coalesce(sum(v.weight), 0) FROM proposal_voters v WHERE v.proposal_id = p.id)
+           WHERE p.activated_at IS NOT NULL"""
+    )
     op.create_table(
         "vote_totals",
         sa.Column("proposal_id", sa.Uuid(), nullable=False),
@@ -36,3 +45,4 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("vote_totals")
+    op.drop_column("proposals", "snapshot_total_weight")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 import uuid
+from decimal import Decimal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -157,3 +158,29 @@ def test_upgrade_again_after_downgrade(alembic_config: Config, engine: Engine) -
     command.upgrade(alembic_config, "head")
 
     assert _tables(engine) == set(models.Base.metadata.tables)
+
+
+def test_0008_records_the_snapshot_total_of_the_proposals_already_activated(alembic_config: Config,
+                                                                            engine: Engine) -> None:
+    from sqlalchemy import text
+
+    command.downgrade(alembic_config, "base")
+    command.upgrade(alembic_config, "0007_hardening")
+    dao, voted, empty, draft = (uuid.uuid4() for _ in range(4))
+    with engine.begin() as conn:
+        conn.execute(text("""INSERT INTO daos (id, slug, name, dao_type, owner_subject_id, owner_subject_type)
+                             VALUES (:d, :s, :s, 'community', 'user:o', 'user')"""), {"d": dao, "s": f"d-{dao.hex}"})
+        for proposal, activated in ((voted, "now()"), (empty, "now()"), (draft, "NULL")):
+            conn.execute(text(f"""INSERT INTO proposals (id, dao_id, slug, title, created_by, activated_at)
+                                  VALUES (:p, :d, :s, 't', 'user:o', {activated})"""),
+                         {"p": proposal, "d": dao, "s": f"p-{proposal.hex}"})
+        conn.execute(text("""INSERT INTO proposal_voters (id, proposal_id, subject_id, subject_type, power, weight)
+                             VALUES (gen_random_uuid(), :p, 'user:a', 'user', 2, 1.41421356),
+                                    (gen_random_uuid(), :p, 'user:b', 'user', 3, 1.73205081)"""), {"p": voted})
+
+    command.upgrade(alembic_config, "0008_vote_path")
+
+    with engine.connect() as conn:
+        totals = dict(conn.execute(text("SELECT id, snapshot_total_weight FROM proposals")).all())
+    assert totals == {voted: Decimal("3.14626437"), empty: Decimal(0), draft: None}
+    command.upgrade(alembic_config, "head")

@@ -7,8 +7,10 @@ Each example writes one proposal per model, as activation and the vote tasks lea
 snapshot rows with the power, the model weight (`model_weight`) and the delegate frozen at
 activation; a vote row per ballot of a snapshot member, carrying its frozen weight (no other
 subject's vote is ever recorded: services/ballots.py). The four are tallied together, as the
-finalize sweep does (one GROUP BY for many proposals; delegated through the rows), and each is
-also recomputed under the three other models (`?model=`). Rows are bulk-inserted in a
+finalize sweep does (one GROUP BY for many proposals; delegated through the rows), both with the
+snapshot's total weight recorded (proposals.snapshot_total_weight, as activation records it) and
+without it (summed from the snapshot rows), and each is also recomputed under the three other
+models (`?model=`). Rows are bulk-inserted in a
 transaction that is rolled back, so nothing stays behind.
 """
 
@@ -24,7 +26,7 @@ from hypothesis import strategies as st
 from sqlalchemy import insert
 
 from governance.ballots import recorded_choice, validate_ballot
-from governance.power import model_weight
+from governance.power import exact_sum, model_weight
 from governance.vocabulary import GOVERNANCE_MODELS as MODELS, VOTING_TYPES
 from governance.tally import tally
 from infra.db import session_factory
@@ -70,7 +72,8 @@ def rolled_back():
 
 
 def write_proposals(session, dao_id, voting_type, options, voters, ballots, quorum, threshold) -> dict[str, Proposal]:
-    """One active proposal per model over the same snapshot and ballots: model -> proposal."""
+    """One active proposal per model over the same snapshot and ballots: model -> proposal; its
+    snapshot_total_weight is the sum of the model weights, as activation records it."""
     now = datetime.now(timezone.utc)
     proposals = session.scalars(insert(Proposal).returning(Proposal), [{
         "dao_id": dao_id, "slug": unique(model), "title": model, "created_by": "user:author", "status": "active",
@@ -87,6 +90,7 @@ def write_proposals(session, dao_id, voting_type, options, voters, ballots, quor
             "proposal_id": proposal.id, "subject_id": v.subject_id, "subject_type": "user", "power": v.power,
             "weight": weights[v.subject_id], "delegate_id": v.delegate_id,
         } for v in voters]
+        proposal.snapshot_total_weight = exact_sum(weights.values())
         powers = {v.subject_id: v.power for v in voters}
         votes += [{
             "proposal_id": proposal.id, "voter_id": voter, "ballot": ballot,
@@ -97,6 +101,7 @@ def write_proposals(session, dao_id, voting_type, options, voters, ballots, quor
         session.execute(insert(ProposalVoter), snapshot)
     if votes:
         session.execute(insert(Vote), votes)
+    session.flush()
     return by_model
 
 
@@ -112,9 +117,13 @@ def test_the_sql_tally_and_the_pure_tally_agree_for_every_voting_type_under_ever
     with rolled_back() as session:
         by_model = write_proposals(session, dao_id, voting_type, options, voters, ballots, quorum, threshold)
         summed = tallies(session, list(by_model.values()))
+        for proposal in by_model.values():  # without the total recorded at activation: the SUM
+            proposal.snapshot_total_weight = None
+        unrecorded = tallies(session, list(by_model.values()))
         for model, proposal in by_model.items():
             expected = tally(model, quorum, threshold, voters, ballots, voting_type, options)
             assert figures(summed[proposal.id]) == figures(expected), (voting_type, model)
+            assert figures(unrecorded[proposal.id]) == figures(expected), (voting_type, model)
             for other in MODELS:
                 if other != model:
                     compared = current_tally(session, proposal, other)
