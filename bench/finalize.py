@@ -103,8 +103,8 @@ def profile(bench, conn, dao, n: int) -> None:
     groups = {name: pid for name, pid in bench.process_groups().items() if name.startswith("postgres")}
 
     def run(half: str, profiler=None) -> tuple[int, float, dict, float]:
-        conn.execute(f"""UPDATE proposals SET end_at = now() - interval '1 second'
-                         WHERE dao_id = %s AND (split_part(slug, '-', 2)::int / 4) %% 2 = {half}""", (dao.id,))
+        conn.execute("""UPDATE proposals SET end_at = now() - interval '1 second'
+                        WHERE dao_id = %s AND (split_part(slug, '-', 2)::int / 4) %% 2 = %s""", (dao.id, int(half)))
         meter, done, cpu0 = CpuMeter(groups).start(), 0, time.process_time()
         if profiler:
             profiler.enable()
