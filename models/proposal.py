@@ -80,8 +80,9 @@ class Proposal(Base):
     effective_early_pass: Mapped[bool | None]
     effective_late_quorum_extension_seconds: Mapped[int | None]
     # The sum of the snapshot's weights, recorded with it at activation (services.snapshot): the
-    # tally's total weight without summing proposal_voters (NULL: not activated).
-    snapshot_total_weight: Mapped[Decimal | None]
+    # tally's total weight without summing proposal_voters (NULL: not activated). Unbounded like
+    # the tally's sums: many weights of MONEY's range add up beyond it.
+    snapshot_total_weight: Mapped[Decimal | None] = mapped_column(Numeric)
     # Late-quorum protection: the end_at before the one extension (NULL: not extended).
     deadline_extended_from: Mapped[datetime | None]
     result: Mapped[dict[str, Any] | None] = mapped_column(JSONB)

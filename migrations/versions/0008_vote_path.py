@@ -24,7 +24,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.add_column("proposals", sa.Column("snapshot_total_weight", sa.Numeric(precision=30, scale=8), nullable=True))
+    op.add_column("proposals", sa.Column("snapshot_total_weight", sa.Numeric(), nullable=True))
     op.execute(
         """UPDATE proposals p SET snapshot_total_weight = (
                SELECT coalesce(sum(v.weight), 0) FROM proposal_voters v WHERE v.proposal_id = p.id)

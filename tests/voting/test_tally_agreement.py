@@ -110,7 +110,7 @@ def figures(result) -> dict:
     return {**asdict(result), "json": result.to_json()}
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(election=recorded_elections())
 def test_the_sql_tally_and_the_pure_tally_agree_for_every_voting_type_under_every_model(dao_id, election):
     voting_type, options, voters, ballots, quorum, threshold = election
