@@ -55,7 +55,7 @@ from bench._stack import CpuMeter, bench_stack, machine, report, verdict, wait_i
 POST_TARGET, E2E_TARGET, DRAIN_TARGET = 0.35, 0.30, 2.50
 VOTE_JOB_KIND = "cast_vote"  # the jobs row of every vote request (SPEC 3, `GET /jobs/<id>`)
 MINIMAL_APP = "bench.minimal_app:create_app()"
-DRAIN_DONE = re.compile(r"Task governance\.drain_votes\[[^\]]+\] succeeded in [0-9.]+s: (\d+)")
+DRAIN_DONE = re.compile(r"Task governance\.drain_votes\[[^\]]+\] succeeded in [0-9.]+s: \{'votes': (\d+)")
 VOTE_TASK = re.compile(r"Task governance\.cast_vote\[[^\]]+\] (?:received|succeeded)")
 
 

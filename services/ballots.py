@@ -5,7 +5,8 @@ Votes are processed in batches by the drain of their proposal (`drain_votes`, th
 proposal: services.jobs.nudge_drain): it takes the proposal's queued vote jobs VOTE_BATCH at a
 time (services.jobs.claim_queued: SKIP LOCKED, attempts counted first), records each batch and
 finishes its jobs in one transaction (services.jobs.finish_batch), and goes on until none is
-left; it returns the number of votes it recorded (Flower shows it as the task's result). A
+left, or until DRAIN_MAX_JOBS (then it nudges the drain of the rest); it returns the number of
+votes it recorded and the ids of the jobs it took (Flower shows them as the task's result). A
 batch that crashes is retried one job at a time, so that only the vote that crashes fails
 (`internal_error`). A job recorded by an older version (one task per job, `governance.cast_vote`)
 is still processed by its task, which takes the other queued votes of the proposal with it
@@ -42,7 +43,7 @@ from models import Dao, DaoMember, Job, Proposal, ProposalVoter, Vote
 from services.bans import banned_among
 from services.disclosure import votes_hidden
 from services.jobs import claim_batch, claim_queued, clear_drain_flag, finish_batch, lock_claimed, send_task
-from services.jobs import fail_crashed
+from services.jobs import draining, fail_crashed, nudge_drain
 from services.late_quorum import LateQuorumWatch
 from services.outbox import record_event
 from services.payloads import vote_cast_payload
@@ -52,6 +53,8 @@ from services import vote_totals
 log = logging.getLogger(__name__)
 
 VOTE_BATCH = 200
+# The jobs one drain task finishes at most (its result lists their ids: ~40 KB for 1,000).
+DRAIN_MAX_JOBS = 1000
 VOTE_JOB_KIND = "cast_vote"
 
 
@@ -205,25 +208,36 @@ def process_vote_job(session, job: Job) -> dict:
     return outcomes[job.id]
 
 
-def drain_votes(proposal_id: str) -> int:
-    """Record every queued vote job of the proposal, a batch per transaction, until none is left;
-    the number of votes written (a vote superseded in its batch by a later one of its voter, or
-    refused, is finished but not counted). Idempotent: a job already finished is skipped, two drains of
-    one proposal share its jobs (SKIP LOCKED)."""
-    clear_drain_flag(proposal_id)  # first: a vote committed from now on sends a drain of its own
-    recorded = 0
-    while ids := claim_queued(VOTE_JOB_KIND, proposal_id, VOTE_BATCH):
-        if len(ids) == 1:
-            recorded += _drain_alone(proposal_id, ids[0])
-            continue
-        try:
-            recorded += _drain_batch(proposal_id, ids)
-        except TRANSIENT_ERRORS:
-            raise  # the task is retried; the jobs stay queued
-        except Exception:  # noqa: BLE001 - a crashing batch is retried one job at a time
-            log.exception("a batch of %s votes of proposal %s crashed; retried one by one", len(ids), proposal_id)
-            recorded += sum(_drain_alone(proposal_id, job_id) for job_id in ids)
-    return recorded
+def drain_votes(proposal_id: str) -> dict:
+    """Record the queued vote jobs of the proposal, a batch per transaction, until none is left or
+    DRAIN_MAX_JOBS were finished (then the drain of the rest is nudged, as a vote does: a drain
+    task's work and its result stay bounded, and other proposals' drains get their turn).
+    Idempotent: a job already finished is skipped; a second drain of the proposal waits for the
+    first (services.jobs.draining), then finds what is left.
+
+    The result, which Flower shows as the task's result (so that an operator finds a vote's drain
+    by searching its job id): `votes`, the number written (a vote superseded in its batch by a
+    later one of its voter, or refused, is finished but not counted), and `jobs`, the ids of the
+    jobs it claimed and finished."""
+    with draining(proposal_id):  # one drain of a proposal at a time (services.jobs.draining)
+        clear_drain_flag(proposal_id)  # first: a vote committed from now on sends a drain of its own
+        recorded, finished = 0, []
+        while len(finished) < DRAIN_MAX_JOBS and (ids := claim_queued(VOTE_JOB_KIND, proposal_id, VOTE_BATCH)):
+            if len(ids) == 1:
+                recorded += _drain_alone(proposal_id, ids[0])
+            else:
+                try:
+                    recorded += _drain_batch(proposal_id, ids)
+                except TRANSIENT_ERRORS:
+                    raise  # the task is retried; the jobs stay queued
+                except Exception:  # noqa: BLE001 - a crashing batch is retried one job at a time
+                    log.exception("a batch of %s votes of proposal %s crashed; retried one by one", len(ids),
+                                  proposal_id)
+                    recorded += sum(_drain_alone(proposal_id, job_id) for job_id in ids)
+            finished += [str(job_id) for job_id in ids]
+    if len(finished) >= DRAIN_MAX_JOBS:
+        nudge_drain(VOTE_JOB_KIND, proposal_id)
+    return {"votes": recorded, "jobs": finished}
 
 
 def _drain_alone(proposal_id: str, job_id) -> int:

@@ -43,9 +43,10 @@ table whether or not the sending process loaded the worker's routing.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 
 from sqlalchemy import Text, bindparam, cast, func, or_, select, update
@@ -54,7 +55,7 @@ from sqlalchemy.dialects.postgresql import insert
 from governance.errors import DomainError, ValidationFailed
 from infra.celery import BROKER_ERRORS, QUEUES, TRANSIENT_ERRORS, celery_app
 from infra.config import get_settings
-from infra.db import after_commit, transaction
+from infra.db import after_commit, get_engine, transaction
 from infra.redis import redis_client
 from models import Job
 
@@ -184,6 +185,29 @@ def nudge_drain(kind: str, target_id: str) -> bool:
         log.warning("drain of %s not sent (broker unavailable: %s); the requeue sweep sends it", target_id, error)
         return False
     return True
+
+
+@contextlib.contextmanager
+def draining(target_id: str) -> Iterator[None]:
+    """Hold the drain of `target_id`: one drain of a target at a time (a session-level advisory
+    lock, on a connection of its own, held across the drain's batch transactions). Two drains of
+    one target must not claim side by side: a claim counts an attempt, and a drain meeting jobs
+    that another claimed a moment ago (attempted, still queued) would take them for the jobs of a
+    dead drain and count attempts again, until the cap failed a vote that never crashed. A second
+    drain waits here; a drain whose worker died releases the lock with its connection."""
+    key = func.hashtextextended(f"{DRAIN_FLAG_PREFIX}:{target_id}", 0)
+    with get_engine().connect() as conn:
+        conn.execute(select(func.pg_advisory_lock(key)))
+        conn.commit()  # the lock is the session's: no transaction stays open meanwhile
+        try:
+            yield
+        finally:
+            try:
+                conn.execute(select(func.pg_advisory_unlock(key)))
+                conn.commit()
+            except BaseException:
+                conn.invalidate()  # closing the connection releases the lock
+                raise
 
 
 def clear_drain_flag(target_id: str) -> None:

@@ -5,6 +5,7 @@ of a proposal whose votes wait with no drain on its way."""
 
 from __future__ import annotations
 
+import time
 import uuid
 from datetime import timedelta
 
@@ -90,12 +91,13 @@ def test_a_crashing_vote_fails_alone_and_the_others_of_its_batch_are_recorded(ac
         return record(session, proposal_row, dao_row, batch)
 
     monkeypatch.setattr(ballots, "record_votes", crashing)
-    assert ballots.drain_votes(proposal["id"]) == 4  # the number of votes recorded: the task's result
+    drained = ballots.drain_votes(proposal["id"])  # the task's result, which Flower shows
+    assert drained["votes"] == 4 and sorted(drained["jobs"]) == sorted(map(str, ids))  # recorded; every job it finished
     found = statuses(ids)
     assert {job_id: found[job_id][0] for job_id in ids} == {
         job_id: "failed" if actor == poison else "succeeded" for job_id, actor in zip(ids, members.values())}
     assert {found[job_id][2] for job_id in ids} == {None, "internal_error"}
-    assert ballots.drain_votes(proposal["id"]) == 0  # idempotent: nothing left
+    assert ballots.drain_votes(proposal["id"]) == {"votes": 0, "jobs": []}  # idempotent: nothing left
 
 
 def test_a_vote_sends_no_task_of_its_own_and_one_drain_per_proposal(client, active, monkeypatch):
@@ -112,7 +114,7 @@ def test_a_vote_sends_no_task_of_its_own_and_one_drain_per_proposal(client, acti
     assert answer.status_code == 202
     assert sent == [("governance.drain_votes", [proposal["id"]])]
     jobs.clear_drain_flag(proposal["id"])
-    assert ballots.drain_votes(proposal["id"]) == 5
+    assert ballots.drain_votes(proposal["id"])["votes"] == 5
 
 
 def test_the_sweep_sends_the_drain_of_stale_queued_votes_once_per_proposal(monkeypatch):
@@ -131,3 +133,53 @@ def test_the_sweep_sends_the_drain_of_stale_queued_votes_once_per_proposal(monke
 def _all_queued(targets) -> list[Job]:
     with transaction() as session:
         return list(session.scalars(select(Job).where(Job.target_id.in_(targets), Job.status == "queued")))
+
+
+def test_a_drain_takes_at_most_its_share_then_nudges_the_drain_of_the_rest(active, monkeypatch):
+    dao, proposal, members = active
+    ids = queued_votes(proposal["id"], list(members.values()))
+    monkeypatch.setattr(ballots, "VOTE_BATCH", 2)
+    monkeypatch.setattr(ballots, "DRAIN_MAX_JOBS", 3)
+    sent = []
+    monkeypatch.setattr(jobs, "send_task", lambda name, args=(), **options: sent.append((name, list(args))))
+    drained = ballots.drain_votes(proposal["id"])
+    assert (drained["votes"], drained["jobs"]) == (4, [str(job_id) for job_id in ids[:4]])  # two batches of 2
+    assert sent == [("governance.drain_votes", [proposal["id"]])]  # the rest has a drain on its way
+    assert statuses(ids)[ids[4]][0] == "queued"
+    jobs.clear_drain_flag(proposal["id"])
+    assert ballots.drain_votes(proposal["id"]) == {"votes": 1, "jobs": [str(ids[4])]}
+    assert sent == [("governance.drain_votes", [proposal["id"]])]  # nothing left: no further drain
+
+
+def test_two_drains_of_a_proposal_take_turns_and_charge_no_vote_an_attempt_it_did_not_make(active, monkeypatch):
+    """A claim counts an attempt; two drains claiming side by side would meet each other's
+    claimed jobs and count attempts again until the cap failed them (services.jobs.draining)."""
+    import threading
+
+    dao, proposal, members = active
+    ids = queued_votes(proposal["id"], [members[name] for name in "abcde" for _ in range(8)])
+    monkeypatch.setattr(ballots, "VOTE_BATCH", 4)
+    lock_claimed = ballots.lock_claimed
+
+    def slow_lock(session, claimed):  # widens the gap between a claim's commit and its batch's lock
+        time.sleep(0.05)
+        return lock_claimed(session, claimed)
+
+    monkeypatch.setattr(ballots, "lock_claimed", slow_lock)
+    results, start = [], threading.Barrier(2)
+
+    def drain():
+        start.wait()
+        results.append(ballots.drain_votes(proposal["id"]))
+
+    threads = [threading.Thread(target=drain) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    taken = [job_id for result in results for job_id in result["jobs"]]
+    assert len(results) == 2 and sorted(taken) == sorted(map(str, ids))  # each job taken once
+    found = statuses(ids)
+    assert {found[job_id][1] for job_id in ids} == {1}  # one attempt each
+    assert "too_many_attempts" not in {found[job_id][2] for job_id in ids}
+    assert "queued" not in {found[job_id][0] for job_id in ids}

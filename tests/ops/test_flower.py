@@ -10,6 +10,7 @@ import requests
 
 from devstack import processes
 from devstack.osutil import find_free_port
+from tests.proposals.helpers import act, create, dao_with_members, vote
 from tests.stack import Process
 from worker.app import TASK_MODULES, celery_app
 
@@ -72,6 +73,36 @@ def test_without_basic_auth_the_rest_api_needs_flower_unauthenticated_api(stack,
             assert api.status_code == 200 and isinstance(api.json(), dict)
         else:
             assert api.status_code == 401 and "FLOWER_UNAUTHENTICATED_API" in api.text
+    finally:
+        flower.stop()
+
+
+def test_an_operator_finds_a_votes_drain_in_flower_by_its_job_id(client, worker, stack, log_dir):
+    """Votes have no task of their own (issue 14): the drain that recorded a vote lists its job id
+    in its result, which Flower's search finds (docs/operations.md)."""
+    port = find_free_port()
+    flower = Process("flower", processes.flower_command(port, ":".join(CREDENTIALS)), stack.env(), log_dir).start()
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_until_up(flower, base + "/healthcheck")
+        workers = lambda: requests.get(base + "/api/workers", params={"refresh": 1}, auth=CREDENTIALS, timeout=10).json()
+        deadline = time.monotonic() + 20
+        while not workers() and time.monotonic() < deadline:  # Flower hears the worker: its events too
+            time.sleep(0.2)
+        dao, owner, members = dao_with_members({"a": "1"})
+        proposal = create(client, dao, owner)
+        act(client, dao, proposal["slug"], "activate", owner)
+        job = vote(client, dao, proposal["slug"], members["a"], "yes")
+        assert job["status"] == "succeeded", job
+        search = {"taskname": "governance.drain_votes", "search": f"result:{job['id']}"}
+        deadline, found = time.monotonic() + 20, {}
+        while not found and time.monotonic() < deadline:
+            found = requests.get(base + "/api/tasks", params=search, auth=CREDENTIALS, timeout=5).json()
+            time.sleep(0.2)
+        assert len(found) == 1, found
+        (drain,) = found.values()
+        assert drain["state"] == "SUCCESS" and job["id"] in drain["result"] and "'votes': 1" in drain["result"]
+        assert proposal["id"] in drain["args"]
     finally:
         flower.stop()
 
