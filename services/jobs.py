@@ -221,9 +221,10 @@ def clear_drain_flag(target_id: str) -> None:
 def claim_queued(kind: str, target_id: str, limit: int) -> list:
     """Ids of up to `limit` queued jobs of `kind` and `target_id` (oldest first, SKIP LOCKED),
     their attempt counted and committed before they run (a job beyond MAX_JOB_ATTEMPTS is failed
-    `too_many_attempts` here instead). A job attempted before and still queued (its batch died
-    with its worker) is claimed alone, so that a vote that kills its worker is retried by itself
-    and the others of its batch are not charged with its attempts. [] when none is left."""
+    `too_many_attempts` here instead). The caller holds the target's drain (`draining`), so a
+    job attempted before and still queued is one whose batch died with its worker: it is claimed
+    alone, so that a vote that kills its worker is retried by itself and the others of its batch
+    are not charged with its attempts. [] when none is left."""
     while True:
         claimed, capped = _claim_once(kind, target_id, limit)
         if claimed or not capped:
