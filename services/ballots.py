@@ -43,7 +43,7 @@ from models import Dao, DaoMember, Job, Proposal, ProposalVoter, Vote
 from services.bans import banned_among
 from services.disclosure import votes_hidden
 from services.jobs import claim_batch, claim_queued, clear_drain_flag, finish_batch, lock_claimed, send_task
-from services.jobs import draining, fail_crashed, nudge_drain
+from services.jobs import VOTE_JOB_KIND, draining, fail_crashed, nudge_drain
 from services.late_quorum import LateQuorumWatch
 from services.outbox import record_event
 from services.payloads import vote_cast_payload
@@ -55,7 +55,6 @@ log = logging.getLogger(__name__)
 VOTE_BATCH = 200
 # The jobs one drain task finishes at most (its result lists their ids: ~40 KB for 1,000).
 DRAIN_MAX_JOBS = 1000
-VOTE_JOB_KIND = "cast_vote"
 
 
 def _eligibility(session, proposal: Proposal, jobs: list[Job]) -> dict[str, tuple]:

@@ -61,9 +61,10 @@ from models import Job
 
 log = logging.getLogger(__name__)
 
+VOTE_JOB_KIND = "cast_vote"
 # Job kind -> queue. A job task is named `governance.<kind>` and takes the job id.
 JOB_QUEUES = {
-    "cast_vote": "votes",
+    VOTE_JOB_KIND: "votes",
     "apply_treasury_delta": "ledger",
     "transfer_time_credits": "ledger",
     "deposit_time_credits": "ledger",
@@ -88,7 +89,7 @@ OTHER_QUEUES = {
 # Job kinds with no task per job: the drain task of the job's target records them
 # (nudge_drain). The flag lives DRAIN_FLAG_SECONDS at most: a flag whose drain was lost stops
 # new nudges no longer than that (and the requeue sweep sends the drain anyway).
-DRAINED_KINDS = {"cast_vote": "drain_votes"}
+DRAINED_KINDS = {VOTE_JOB_KIND: "drain_votes"}
 DRAIN_FLAG_PREFIX = "governance:drain"
 DRAIN_FLAG_SECONDS = 60
 JOB_KINDS = tuple(JOB_QUEUES)

@@ -42,10 +42,10 @@ from governance.vocabulary import ABSTAIN, UNFINISHED_JOB_STATUSES, VOTE_CHOICES
 from infra.metrics import count_tally_mismatch
 from models import Job, Proposal, ProposalVoter, Vote
 from services import vote_totals
+from services.jobs import VOTE_JOB_KIND
 
 log = logging.getLogger(__name__)
 
-VOTE_JOB_KIND = "cast_vote"
 
 
 def among(column, values: Iterable):
@@ -100,10 +100,6 @@ def _frozen(proposal: Proposal) -> tuple[str, Decimal, Decimal]:
         proposal.effective_quorum_percent,
         proposal.effective_pass_threshold,
     )
-
-
-def _summed_in_sql(proposal: Proposal) -> bool:
-    return vote_totals.maintained(proposal)
 
 
 def _option_sums(session, proposals: list[Proposal]) -> dict[uuid.UUID, dict[str, Decimal]]:
@@ -232,9 +228,9 @@ def tallies(session, proposals: list[Proposal], rows: CountedRows | None = None)
     threshold, voting type and options. Set-wise: the summed proposals in two statements
     whatever their number; the delegated and ranked ones from `rows` (loaded in two statements
     for them when not given)."""
-    summed = [p for p in proposals if _summed_in_sql(p)]
+    summed = [p for p in proposals if vote_totals.maintained(p)]
     results = _summed(session, summed) if summed else {}
-    counted = [p for p in proposals if not _summed_in_sql(p)]
+    counted = [p for p in proposals if not vote_totals.maintained(p)]
     if counted:
         rows = rows or counted_rows(session, counted)
         results.update((p.id, _counted(p, rows)) for p in counted)
@@ -245,7 +241,7 @@ def current_tally(session, proposal: Proposal, model: str | None = None) -> Tall
     """The tally of one activated proposal now, optionally under another `model` for comparison
     (same snapshot, same ballots, same quorum, threshold, voting type and options)."""
     if model is None or model == proposal.effective_model:
-        if _summed_in_sql(proposal):
+        if vote_totals.maintained(proposal):
             return decide_sums(proposal, *vote_totals.live_sums(session, proposal))
         return tallies(session, [proposal])[proposal.id]
     return _from_rows(session, proposal, model)

@@ -33,11 +33,10 @@ from sqlalchemy.dialects.postgresql import JSONB, insert
 
 from models import Dao, DaoMember, Job, Proposal, ProposalVoter
 from services.bans import not_banned
-from services.jobs import sender
+from services.jobs import VOTE_JOB_KIND, sender
 from services.visibility import not_hidden
 from infra.db import after_commit
 
-VOTE_JOB_KIND = "cast_vote"
 CACHE_SIZE = 10_000
 
 _frozen: dict[tuple[str, str], tuple[uuid.UUID, str, tuple]] = {}

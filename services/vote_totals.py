@@ -108,10 +108,15 @@ def lock_and_ensure(session, proposal: Proposal) -> bool:
     not exist yet. False (nothing done) when the proposal's tally is not kept in sums."""
     if not maintained(proposal):
         return False
-    _lock(session, proposal.id)
-    if not _initialized(session, proposal.id):
-        _initialize(session, proposal.id)
+    _ensure(session, proposal.id)
     return True
+
+
+def _ensure(session, proposal_id) -> None:
+    """Take the proposal's sums lock; compute its sums from the votes if they do not exist yet."""
+    _lock(session, proposal_id)
+    if not _initialized(session, proposal_id):
+        _initialize(session, proposal_id)
 
 
 def old_votes(session, proposal: Proposal, voters) -> dict[str, tuple]:
@@ -176,8 +181,6 @@ def live_sums(session, proposal: Proposal) -> tuple[dict, Decimal, dict]:
     """The sums of a maintained proposal, computed first if it has none yet."""
     found = read(session, proposal.id)
     if found is None:
-        _lock(session, proposal.id)
-        if not _initialized(session, proposal.id):
-            _initialize(session, proposal.id)
+        _ensure(session, proposal.id)
         found = read(session, proposal.id)
     return found
