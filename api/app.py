@@ -45,6 +45,7 @@ def create_app(config: dict | None = None) -> Flask:
             g.principal = decode_token(request.headers.get("Authorization"))
 
     app.before_request(ratelimit.limit_writes)  # after authenticate: keyed by the subject
+    app.register_error_handler(ratelimit.RateLimited, ratelimit.refusal)
     app.before_request(moderation.refuse_banned_writes)  # after authenticate: a ban holds everywhere
 
     for blueprint in BLUEPRINTS:

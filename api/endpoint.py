@@ -6,8 +6,10 @@ document cannot drift from the code in either direction.
     @endpoint(body=TreasuryDeltaSchema, responses={201: JobSchema}, asynchronous=True, summary="Apply a delta")
     def post_delta(slug, body): ...
 
-Requests: the decorator loads `body` (JSON) and `query` (query string) with fresh schema
-instances and passes them to the view as keyword arguments; validation errors become 422 problems.
+Requests: the decorator loads `body` (JSON) and `query` (query string) and passes them to the
+view as keyword arguments; validation errors become 422 problems. Each schema is instantiated
+once per route, like the answer schemas (an instance is ~0.2 ms to build; loading and dumping
+keep no state on it, so the request threads share it).
 Path parameters holding text the database cannot store (governance.text) are refused first, with
 422, as the schemas refuse it in bodies and queries.
 
@@ -81,15 +83,17 @@ def endpoint(*, summary: str = "", body=None, query=None, responses=None, auth: 
         answers.setdefault(200, JobSchema)
     contract = Contract(summary, body, query, answers, auth, asynchronous, tuple(tags), tuple(problems))
     dumpers = {status: schema() for status, schema in answers.items() if _is_schema(schema)}
+    query_schema = query() if query is not None else None
+    body_schema = body() if body is not None else None
 
     def decorate(view):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
             _refuse_unstorable_path(kwargs)
-            if contract.query is not None:
-                kwargs["query"] = load_query(contract.query())
-            if contract.body is not None:
-                kwargs["body"] = load_body(contract.body())
+            if query_schema is not None:
+                kwargs["query"] = load_query(query_schema)
+            if body_schema is not None:
+                kwargs["body"] = load_body(body_schema)
             return _answer(view.__name__, contract, dumpers, view(*args, **kwargs))
 
         wrapper.contract = contract

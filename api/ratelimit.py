@@ -10,21 +10,19 @@ broker outage never turns a write into an error.
 from __future__ import annotations
 
 import logging
-import math
 import time
 
 import redis.exceptions
 from flask import current_app, g, request
 
 from api.errors import problem
+from infra import rate_limit
 from infra.config import get_settings
 from infra.redis import redis_client
 
 log = logging.getLogger(__name__)
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-WINDOW_SECONDS = 60
-KEY_PREFIX = "governance:ratelimit"
 
 
 def limit() -> int:
@@ -34,12 +32,10 @@ def limit() -> int:
 
 def count_request(subject_id: str, now: float) -> int | None:
     """Count one request of `subject_id` in the current window; None when Redis cannot answer."""
-    key = f"{KEY_PREFIX}:{int(now // WINDOW_SECONDS)}:{subject_id}"
     try:
         pipe = redis_client().pipeline()
-        pipe.incr(key)
-        pipe.expire(key, WINDOW_SECONDS * 2)
-        count, _ = pipe.execute()
+        rate_limit.add_count(pipe, subject_id, now)
+        (count,) = rate_limit.counts(pipe.execute())
     except (redis.exceptions.RedisError, OSError) as error:
         log.warning("rate limiter unavailable, request let through: %s", error)
         return None
@@ -51,14 +47,37 @@ def limit_writes():
     principal = g.get("principal")
     if request.method not in WRITE_METHODS or principal is None or not request.path.startswith("/api/v1/"):
         return None
+    if getattr(current_app.view_functions.get(request.endpoint), "counts_own_rate", False):
+        return None
+    try:
+        count_write(principal.subject_id)
+    except RateLimited as refused:
+        return refusal(refused)
+    return None
+
+
+class RateLimited(Exception):
+    """A write request counted beyond the limit (answered 429 by `refusal`)."""
+
+    def __init__(self, allowed: int, now: float):
+        super().__init__(f"more than {allowed} write requests in the minute")
+        self.allowed, self.now = allowed, now
+
+
+def count_write(subject_id: str) -> None:
+    """Count a write request of `subject_id`; RateLimited beyond the limit."""
     allowed = limit()
     if allowed <= 0:
-        return None
+        return
     now = time.time()
-    count = count_request(principal.subject_id, now)
-    if count is None or count <= allowed:
-        return None
-    retry_after = max(1, math.ceil(WINDOW_SECONDS - now % WINDOW_SECONDS))
+    count = count_request(subject_id, now)
+    if count is not None and count > allowed:
+        raise RateLimited(allowed, now)
+
+
+def refusal(refused: RateLimited):
+    """The 429 answer (also the app's handler of RateLimited raised by a route)."""
+    allowed, retry_after = refused.allowed, rate_limit.retry_after(refused.now)
     response = problem(
         429, "rate_limited", "Too many requests",
         f"at most {allowed} write requests per minute; retry in {retry_after} s",

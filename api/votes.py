@@ -9,11 +9,15 @@ by. The proposal row is held with a KEY SHARE lock while the job is recorded, so
 finalization (which locks it FOR UPDATE) sees every vote accepted before it.
 
 The accepted vote takes one statement (services.vote_accept: the checks, the lock and the job
-insert together) and no Celery message (its proposal's drain is nudged once it committed,
+insert together, shared with the votes the process's other request threads hand in at that
+moment) and no Celery message (its proposal's drain is nudged once it committed,
 services.jobs.nudge_drain); only when that statement inserts nothing, or for a request with an
 `Idempotency-Key` (services.jobs.record's repeat and fingerprint rules), does the route take the
 slow path below, which finds the refusal. The route checks the ban itself (the statement, or
-dao_access on the slow path), so the write hook's own ban check (api/moderation) skips it.
+dao_access on the slow path), so the write hook's own ban check (api/moderation) skips it, and so
+does the rate limiter's hook: the accept batch counts the vote in its Redis round trip, the slow
+path counts it before its checks (a body its schema refuses with 422 is not counted: it costs no
+database work).
 
 While the ballots are secret (services.disclosure) the list gives voter and time only and
 refuses `?choice=` with 409 `ballots_secret`.
@@ -23,6 +27,7 @@ from flask import Blueprint, g, request
 from sqlalchemy import select
 
 from services.access import dao_access, require_active
+from api import ratelimit
 from api.endpoint import endpoint
 from api.jobs import enqueue, job_response
 from api.pagination import listing
@@ -70,15 +75,23 @@ def _secret_votes(rows: list[Vote]) -> list[dict]:
                   "type asks (members of the eligibility snapshot)",
           body=VoteCreateSchema, asynchronous=True, tags=TAGS)
 def post_vote(slug: str, pslug: str, body: dict):
-    job = None if "Idempotency-Key" in request.headers else _accept_at_once(slug, pslug, body)
+    vote = None if "Idempotency-Key" in request.headers else _fast_vote(slug, pslug, body)
+    if vote is None:
+        ratelimit.count_write(g.principal.subject_id)
+        return job_response(_accept_or_refuse(slug, pslug, body))
+    job = vote_accept.accept(vote)
+    if isinstance(job, vote_accept.OverLimit):
+        raise ratelimit.RateLimited(vote.rate_limit, job.at)
     return job_response(job or _accept_or_refuse(slug, pslug, body))
 
 
 post_vote.checks_ban = True  # api/moderation.refuse_banned_writes leaves it to the route
+post_vote.counts_own_rate = True  # api/ratelimit.limit_writes too: the accept batch counts it
 
 
-def _accept_at_once(slug: str, pslug: str, body: dict):
-    """The one-statement path (services.vote_accept): the job, or None for the slow path."""
+def _fast_vote(slug: str, pslug: str, body: dict) -> vote_accept.VoteRequest | None:
+    """The vote for the one-statement path (services.vote_accept, batched, which also counts it
+    against the rate limit), or None for the slow path (counted here)."""
     rules = vote_accept.frozen_rules(slug, pslug)
     if rules is None:
         return None
@@ -88,12 +101,11 @@ def _accept_at_once(slug: str, pslug: str, body: dict):
     except DomainError:
         return None  # the slow path answers the refusal in its order
     principal = g.principal
-    with transaction() as session:
-        return vote_accept.accept_vote(
-            session, dao_slug=slug, proposal_id=proposal_id, proposal_slug=pslug,
-            subject_id=principal.subject_id, subject_type=principal.subject_type,
-            request={**ballot, "proposal_slug": pslug, "dao_slug": slug},
-        )
+    return vote_accept.VoteRequest(
+        dao_slug=slug, proposal_id=proposal_id, proposal_slug=pslug, subject_id=principal.subject_id,
+        subject_type=principal.subject_type, request={**ballot, "proposal_slug": pslug, "dao_slug": slug},
+        rate_limit=ratelimit.limit(),
+    )
 
 
 def _accept_or_refuse(slug: str, pslug: str, body: dict):

@@ -12,10 +12,15 @@ set them without being passed around:
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import logging
 import logging.config
+import queue
 import re
+import threading
 import uuid
+from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import datetime, timezone
 
@@ -93,6 +98,80 @@ def configure_logging(level: str | int | None = None) -> None:
     Idempotent: calling it again replaces the handlers instead of adding more."""
     logging.config.dictConfig(dict_config(level))
     logging.captureWarnings(True)
+
+
+class _Handover(logging.Handler):
+    """The root's handler once `write_from_queue` ran: the calling thread only adds its context
+    ids (ContextFilter) and puts the record in the queue."""
+
+    def __init__(self, records: queue.SimpleQueue):
+        super().__init__()
+        self.records = records
+        self.addFilter(ContextFilter())
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.put(record)
+
+
+def write_from_queue() -> Callable[[], None]:
+    """Hand this process's log records to one writer thread, which formats them and writes all
+    those waiting in one write per stream (the API's request threads then never wait for the
+    stream's lock or its write, nor each other, to log a line). Returns `stop`: it writes what
+    is left and ends the thread (also registered with atexit)."""
+    root = logging.getLogger()
+    targets, records = root.handlers[:], queue.SimpleQueue()
+    handover = _Handover(records)
+    for handler in targets:
+        root.removeHandler(handler)
+    root.addHandler(handover)
+    writer = threading.Thread(target=_write, args=(records, targets), name="log-writer", daemon=True)
+    writer.start()
+
+    def stop() -> None:
+        if handover in root.handlers:
+            root.removeHandler(handover)
+            records.put(None)
+            writer.join(5)
+
+    atexit.register(stop)
+    return stop
+
+
+def _write(records: queue.SimpleQueue, targets: list[logging.Handler]) -> None:
+    while True:
+        batch = [records.get()]
+        with contextlib.suppress(queue.Empty):
+            while len(batch) < 1000:
+                batch.append(records.get_nowait())
+        stopping = None in batch
+        batch = [record for record in batch if record is not None]
+        for handler in targets:
+            _write_batch(handler, batch)
+        if stopping:
+            return
+
+
+def _write_batch(handler: logging.Handler, batch: list[logging.LogRecord]) -> None:
+    if not isinstance(handler, logging.StreamHandler):
+        for record in batch:
+            handler.handle(record)
+        return
+    lines = []
+    for record in batch:
+        if record.levelno >= handler.level and handler.filter(record):
+            try:
+                lines.append(handler.format(record) + handler.terminator)
+            except Exception:  # noqa: BLE001 - logging's own rule: report, never raise
+                handler.handleError(record)
+    if lines:
+        handler.acquire()
+        try:
+            handler.stream.write("".join(lines))
+            handler.flush()
+        except Exception:  # noqa: BLE001
+            handler.handleError(batch[-1])
+        finally:
+            handler.release()
 
 
 def new_request_id(incoming: str | None) -> str:

@@ -172,14 +172,23 @@ def nudge_drain(kind: str, target_id: str) -> bool:
     """After the commit of a job of a DRAINED_KINDS kind: send the drain task of its target unless
     one is on its way (the flag was set). True when a drain was sent. When Redis does not answer
     the flag, the drain is sent anyway; when the broker cannot take it, the requeue sweep sends it
-    later."""
+    later. (A caller holding a Redis pipeline puts the flag in it, `add_drain_flag`, and calls
+    `send_drain` for each flag it set: services.vote_accept.)"""
     try:
         first = bool(redis_client().set(drain_flag(target_id), 1, nx=True, ex=DRAIN_FLAG_SECONDS))
     except BROKER_ERRORS as error:
         log.warning("drain flag of %s not set (%s); the drain is sent", target_id, error)
         first = True
-    if not first:
-        return False
+    return first and send_drain(kind, target_id)
+
+
+def add_drain_flag(pipe, target_id: str) -> None:
+    """nudge_drain's flag as a command of `pipe` (its answer: True when this set it)."""
+    pipe.set(drain_flag(target_id), 1, nx=True, ex=DRAIN_FLAG_SECONDS)
+
+
+def send_drain(kind: str, target_id: str) -> bool:
+    """Send the drain of `target_id` (its flag was set); False when the broker cannot take it."""
     try:
         send_task(task_name(DRAINED_KINDS[kind]), args=[target_id])
     except BROKER_ERRORS as error:

@@ -1,16 +1,24 @@
 """The accept path of a vote (SPEC 5.2, issue 14): one SQL statement that checks everything a
-vote request may be refused for and records its job, for the request that is accepted.
+vote request may be refused for and records its job, for the requests that are accepted.
 
-`accept_vote()` runs ONE statement (Core): it selects the proposal by id and slugs with its
-DAO active, the proposal active and the database's `now()` inside its window (start_at <= now <
-least(end_at, closed_at): governance.lifecycle.voting_ends_at, the close and the late-quorum
-extension included, which moves end_at), the caller in the eligibility snapshot, not banned
-(services.bans.not_banned), a member unless the DAO is public, and the proposal not hidden by
-moderation (services.visibility); it takes the proposal row's KEY SHARE lock (a finalization,
-which locks it FOR UPDATE, then sees the job) and inserts the `cast_vote` job, RETURNING the
-job's columns. When it inserts nothing, the caller runs the slow path (api/votes.py), which finds
-the refusal to answer (404, 403, 409) as before; so does a caller who sees hidden proposals and
-votes on a hidden one. Once committed, the job's drain is nudged (services.jobs.sender).
+`accept()` hands the validated vote to the process's accept batcher (infra.batcher): one thread
+that runs `accept_votes()` for every vote the request threads of the process handed in meanwhile,
+in one transaction, so that the votes arriving together share one statement, one commit and one
+nudge of each proposal's drain instead of paying one each. A lone vote runs at once; there is no
+timer. `accept_votes()` runs ONE statement (Core) for the batch (one JSON parameter): for each
+vote it selects the proposal by id and slugs with its DAO active, the proposal active and the
+database's `now()` inside its window (start_at <= now < least(end_at, closed_at):
+governance.lifecycle.voting_ends_at, the close and the late-quorum extension included, which
+moves end_at), the caller in the eligibility snapshot, not banned (services.bans.not_banned), a
+member unless the DAO is public, and the proposal not hidden by moderation
+(services.visibility); it takes the proposal rows' KEY SHARE locks (a finalization, which locks
+one FOR UPDATE, then sees the jobs) and inserts the `cast_vote` jobs, RETURNING their columns. A
+vote it inserts nothing for goes back to its request thread as None, which runs the slow path
+(api/votes.py) to find the refusal to answer (404, 403, 409) as before; so does a caller who sees
+hidden proposals and votes on a hidden one. Once committed, the drains are nudged
+(services.jobs.nudge_drain). The votes of one batch share `submitted_at` (the transaction's `now()`,
+the instant the window is judged at); two votes of one voter on one proposal never share a batch,
+so that the later is submitted later.
 
 The ballot is validated before the statement against the proposal's frozen voting type and
 options, read from a per-process cache filled by the slow path from an active proposal
@@ -25,17 +33,28 @@ nothing per request.
 
 from __future__ import annotations
 
+import logging
+import os
 import threading
+import time
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 
-from sqlalchemy import Text, bindparam, cast, exists, func, literal, or_, select
+from sqlalchemy import Text, Uuid, bindparam, cast, column, exists, func, literal, or_, select
 from sqlalchemy.dialects.postgresql import JSONB, insert
 
 from models import Dao, DaoMember, Job, Proposal, ProposalVoter
 from services.bans import not_banned
-from services.jobs import VOTE_JOB_KIND, sender
+from services.jobs import VOTE_JOB_KIND, add_drain_flag, nudge_drain, send_drain
 from services.visibility import not_hidden
-from infra.db import after_commit
+from infra import rate_limit
+from infra.batcher import Batcher
+from infra.celery import BROKER_ERRORS
+from infra.db import transaction
+from infra.redis import redis_client
+
+log = logging.getLogger(__name__)
 
 CACHE_SIZE = 10_000
 
@@ -64,32 +83,40 @@ def forget_all() -> None:
         _frozen.clear()
 
 
+_GIVEN = func.jsonb_to_recordset(bindparam("votes", type_=JSONB)).table_valued(
+    column("job_id", Uuid), column("subject_id", Text), column("subject_type", Text), column("proposal_id", Uuid),
+    column("proposal_slug", Text), column("dao_slug", Text), column("request", JSONB),
+).render_derived(name="given", with_types=True)
+
+
 def _statement():
-    """The statement, built once with bound parameters (SQLAlchemy then compiles it once)."""
+    """The statement for a batch of votes (one JSON parameter), built once."""
     p, d, j = Proposal.__table__, Dao.__table__, Job.__table__
     voters, members = ProposalVoter.__table__, DaoMember.__table__
-    subject, now = bindparam("subject_id"), func.now()
+    given, now = _GIVEN, func.now()
+    subject = given.c.subject_id
     target = (
-        select(p.c.id)
-        .join(d, d.c.id == p.c.dao_id)
+        select(given.c.job_id, given.c.subject_id, given.c.request, p.c.id)
+        .select_from(given.join(p, p.c.id == given.c.proposal_id).join(d, d.c.id == p.c.dao_id))
         .where(
-            p.c.id == bindparam("proposal_id"), p.c.slug == bindparam("proposal_slug"),
-            d.c.slug == bindparam("dao_slug"), d.c.is_active,
+            p.c.slug == given.c.proposal_slug, d.c.slug == given.c.dao_slug, d.c.is_active,
             p.c.status == "active", p.c.start_at <= now, now < func.least(p.c.end_at, p.c.closed_at),
             exists().where(voters.c.proposal_id == p.c.id, voters.c.subject_id == subject),
             or_(d.c.is_public, exists().where(
                 members.c.dao_id == d.c.id, members.c.subject_id == subject,
-                members.c.subject_type == bindparam("subject_type"))),
+                members.c.subject_type == given.c.subject_type)),
             not_banned(subject),
             not_hidden(cast(p.c.id, Text)),
         )
+        # the order services.dao_state locks a DAO's proposals FOR UPDATE in: no deadlock with it
+        .order_by(p.c.created_at, p.c.id)
         .with_for_update(read=True, key_share=True, of=p)
         .cte("target")
     )
     return insert(j).from_select(
         ["id", "kind", "status", "actor", "request", "target_id"],
-        select(bindparam("job_id", type_=j.c.id.type), literal(VOTE_JOB_KIND), literal("queued"), subject,
-               bindparam("request", type_=JSONB), cast(target.c.id, Text)).select_from(target),
+        select(target.c.job_id, literal(VOTE_JOB_KIND), literal("queued"), target.c.subject_id, target.c.request,
+               cast(target.c.id, Text)),
     ).returning(j.c.id, j.c.kind, j.c.status, j.c.actor, j.c.target_id, j.c.submitted_at, j.c.started_at,
                 j.c.finished_at, j.c.result, j.c.error, j.c.attempts)
 
@@ -97,16 +124,99 @@ def _statement():
 _ACCEPT = _statement()
 
 
-def accept_vote(session, *, dao_slug: str, proposal_id: uuid.UUID, proposal_slug: str, subject_id: str,
-                subject_type: str, request: dict) -> Job | None:
-    """Record the vote job in one statement when nothing refuses it; None when something may
-    (the slow path then says what). The job is a transient Job with the columns the answer needs."""
-    job_id = uuid.uuid4()
-    row = session.execute(_ACCEPT, {
-        "job_id": job_id, "subject_id": subject_id, "subject_type": subject_type, "proposal_id": proposal_id,
-        "proposal_slug": proposal_slug, "dao_slug": dao_slug, "request": request,
-    }).mappings().first()
-    if row is None:
-        return None
-    after_commit(session, sender(VOTE_JOB_KIND, job_id, proposal_id))
-    return Job(**row)
+@dataclass(frozen=True)
+class VoteRequest:
+    """A validated vote of a request thread, for the batch statement. `rate_limit`: the caller's
+    write requests allowed per minute (0: none counted), counted by the batch."""
+    dao_slug: str
+    proposal_id: uuid.UUID
+    proposal_slug: str
+    subject_id: str
+    subject_type: str
+    request: dict
+    rate_limit: int = 0
+
+    def row(self, job_id: uuid.UUID) -> dict:
+        return {"job_id": str(job_id), "subject_id": self.subject_id, "subject_type": self.subject_type,
+                "proposal_id": str(self.proposal_id), "proposal_slug": self.proposal_slug,
+                "dao_slug": self.dao_slug, "request": self.request}
+
+
+@dataclass(frozen=True)
+class OverLimit:
+    """The answer for a vote counted beyond its caller's rate limit at `at` (nothing recorded)."""
+    at: float
+
+
+def accept_votes(session, votes: Sequence[VoteRequest]) -> list[Job | None]:
+    """Record, in ONE statement, the job of each vote that nothing refuses. Per vote its transient
+    Job (the columns the answer needs), or None where something may refuse it (the slow path then
+    says what). The job ids (version 4 UUIDs) come from one read of the system's random source."""
+    random = os.urandom(16 * len(votes))
+    ids = [uuid.UUID(bytes=random[16 * n:16 * n + 16], version=4) for n in range(len(votes))]
+    given = [vote.row(job_id) for vote, job_id in zip(votes, ids, strict=True)]
+    rows = {row["id"]: row for row in session.execute(_ACCEPT, {"votes": given}).mappings()}
+    return [Job(**rows[job_id]) if job_id in rows else None for job_id in ids]
+
+
+# The proposals whose votes the last batch committed and whose drains it left to the next batch's
+# round trip (only the batcher's thread touches it).
+_unnudged: list[str] = []
+
+
+def _accept_batch(votes: Sequence[VoteRequest]) -> list[Job | OverLimit | None]:
+    """The batcher's run: ONE Redis round trip (the drain nudges the previous batch left, and the
+    rate-limit counts of these votes), ONE statement and commit, then the drain nudges of the
+    proposals that got votes: in the next batch's round trip when votes already wait for it, else
+    at once."""
+    global _unnudged
+    now = time.time()
+    nudges, _unnudged = _unnudged, []
+    counted = [n for n, vote in enumerate(votes) if vote.rate_limit > 0]
+    flags, counts = _round_trip(nudges, [votes[n] for n in counted], now)
+    for target, first in zip(nudges, flags, strict=True):
+        if first:
+            send_drain(VOTE_JOB_KIND, target)
+    over = {n for n, count in zip(counted, counts, strict=True) if count is not None and count > votes[n].rate_limit}
+    taken = [n for n in range(len(votes)) if n not in over]
+    answers: list = [OverLimit(now) if n in over else None for n in range(len(votes))]
+    if taken:
+        with transaction() as session:
+            for n, job in zip(taken, accept_votes(session, [votes[n] for n in taken]), strict=True):
+                answers[n] = job
+    targets = list(dict.fromkeys(job.target_id for job in answers if isinstance(job, Job)))
+    if _batcher.waiting():
+        _unnudged = targets
+    else:
+        for target in targets:
+            nudge_drain(VOTE_JOB_KIND, target)
+    return answers
+
+
+def _round_trip(nudges: list[str], counted: list[VoteRequest], now: float) -> tuple[list, list]:
+    """(per nudge: whether its flag was set, per vote counted: its count) in one pipeline. When
+    Redis does not answer: every drain is sent and no vote is refused (the limiter fails open)."""
+    if not nudges and not counted:
+        return [], []
+    try:
+        pipe = redis_client().pipeline(transaction=False)
+        for target in nudges:
+            add_drain_flag(pipe, target)
+        for vote in counted:
+            rate_limit.add_count(pipe, vote.subject_id, now)
+        answers = pipe.execute()
+    except BROKER_ERRORS as error:
+        log.warning("Redis did not answer the vote batch (%s): its drains are sent, its votes not limited", error)
+        return [True] * len(nudges), [None] * len(counted)
+    return [bool(flag) for flag in answers[:len(nudges)]], rate_limit.counts(answers[len(nudges):])
+
+
+# One voter's two votes on a proposal never share a batch: the drain orders them by submitted_at.
+_batcher = Batcher(_accept_batch, key=lambda vote: (vote.subject_id, vote.proposal_id), name="vote-accept")
+
+
+def accept(vote: VoteRequest) -> Job | OverLimit | None:
+    """The job of `vote`, recorded together with the votes other threads of this process hand in
+    meanwhile (one statement and one commit for all: infra.batcher); OverLimit when its caller is
+    beyond the rate limit; None for the slow path."""
+    return _batcher.run(vote)

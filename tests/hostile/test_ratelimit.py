@@ -60,3 +60,29 @@ def test_zero_turns_the_limit_off(stack):
     client = create_app({"TESTING": True, "RATE_LIMIT_PER_MINUTE": 0}).test_client()
     subject = unique("user:rl")
     assert {create_dao(client, subject).status_code for _ in range(LIMIT + 2)} == {201}
+
+
+def test_votes_count_on_both_paths_and_beyond_the_limit_are_429(limited, worker):
+    """The vote POST counts itself (api/votes.py): its first vote on the slow path, the next ones
+    in the accept batch's Redis round trip (services.vote_accept); beyond the limit 429 with
+    Retry-After and no job."""
+    from sqlalchemy import func, select
+
+    from infra.db import transaction
+    from models import Job
+    from services import vote_accept
+    from tests.proposals.helpers import act, create, dao_with_members, url
+
+    dao, owner, members = dao_with_members({"a": "1", "b": "1"})
+    proposal = create(limited, dao, owner)
+    act(limited, dao, proposal["slug"], "activate", owner)
+    vote_accept.forget_all()  # the first vote takes the slow path
+    votes_url = url(dao, proposal["slug"], "/votes")
+    answers = [limited.post(votes_url, json={"choice": choice}, headers=auth(members["a"]))
+               for choice in ("yes", "no", "yes", "no")]
+    assert [answer.status_code for answer in answers] == [202, 202, 202, 429]
+    assert answers[3].get_json()["code"] == "rate_limited" and 1 <= int(answers[3].headers["Retry-After"]) <= 60
+    assert vote_accept.frozen_rules(dao.slug, proposal["slug"]) is not None  # the fast path was open
+    with transaction() as session:
+        assert session.scalar(select(func.count()).select_from(Job).where(Job.actor == members["a"])) == 3
+    assert limited.post(votes_url, json={"choice": "no"}, headers=auth(members["b"])).status_code == 202

@@ -52,6 +52,7 @@ def test_api_request_lines_carry_the_request_id_and_echo_it(live_api):
     assert mine[-1]["subject_id"] == "user:log-reader"
     assert any(r.get("request_id") == generated_id and r.get("status") == 401 for r in records)
     assert any(r["logger"].startswith("gunicorn") for r in records), "gunicorn's own lines are JSON too"
+    assert not any(r["logger"] == "gunicorn.access" for r in records), "one line per request: the app's"
 
 
 def test_a_hostile_request_id_is_replaced(live_api):

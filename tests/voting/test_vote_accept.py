@@ -24,11 +24,16 @@ def warm(client, worker, monkeypatch):
     proposal = create(client, dao, owner)
     act(client, dao, proposal["slug"], "activate", owner)
     answers = []
-    accept = vote_accept.accept_vote
-    monkeypatch.setattr(vote_accept, "accept_vote", lambda *a, **k: answers.append(accept(*a, **k)) or answers[-1])
+    accept = vote_accept.accept_votes
+    monkeypatch.setattr(vote_accept, "accept_votes", lambda *a, **k: _extend(answers, accept(*a, **k)))
     first = client.post(url(dao, proposal["slug"], "/votes"), json={"choice": "yes"}, headers=auth(members["a"]))
     assert first.status_code == 202 and answers == []  # the slow path, which cached the rules
     return dao, owner, members, proposal, answers
+
+
+def _extend(answers: list, batch: list) -> list:
+    answers.extend(batch)
+    return batch
 
 
 def vote(client, dao, proposal, subject, body=None, **headers):
@@ -99,3 +104,62 @@ def test_a_voter_banned_after_voting_still_counts_in_the_live_tally_as_in_the_re
     with transaction() as session:
         row = session.get(Proposal, __import__("uuid").UUID(proposal["id"]))
         assert current_tally(session, row) == tallies(session, [row])[row.id]
+
+
+def test_votes_of_many_request_threads_share_one_statement_and_a_voters_second_vote_waits(client, app, warm,
+                                                                                          monkeypatch):
+    """The accept batcher (infra.batcher): while a batch runs, the votes handed in by other request
+    threads wait and then share one statement and one commit; a voter's second vote goes to a
+    later batch than the first, so that the later stands (vote change is allowed here). Every
+    vote is drained (its proposal's drain nudged in a later batch's round trip or at once)."""
+    import threading
+    import uuid
+
+    from sqlalchemy import select
+
+    from infra.db import transaction
+    from models import Vote
+    from tests.infra.test_batcher import _wait_pending
+    from tests.proposals.helpers import finished
+
+    dao, owner, members, proposal, answers = warm
+    gate, entered, batches = threading.Event(), threading.Event(), []
+    accept = vote_accept.accept_votes
+
+    def held(session, votes):
+        batches.append([(vote.subject_id, vote.request["choice"]) for vote in votes])
+        entered.set()
+        gate.wait(10)
+        return accept(session, votes)  # the fixture's record
+
+    monkeypatch.setattr(vote_accept, "accept_votes", held)
+    trips, round_trip = [], vote_accept._round_trip
+    monkeypatch.setattr(vote_accept, "_round_trip", lambda nudges, *rest: trips.append(list(nudges)) or round_trip(
+        nudges, *rest))
+    jobs, threads = {}, []
+
+    def post(name, choice):
+        answer = vote(app.test_client(), dao, proposal, members[name], {"choice": choice})
+        jobs[(name, choice)] = answer.get_json()
+
+    for number, (name, choice) in enumerate((("b", "yes"), ("c", "yes"), ("d", "no"), ("c", "no"))):
+        threads.append(threading.Thread(target=post, args=(name, choice)))
+        threads[-1].start()
+        if number == 0:
+            assert entered.wait(10)
+        else:
+            _wait_pending(vote_accept._batcher, number)
+    gate.set()
+    for thread in threads:
+        thread.join(20)
+    assert batches == [[(members["b"], "yes")], [(members["c"], "yes"), (members["d"], "no")], [(members["c"], "no")]]
+    assert len(answers) == 4 and all(job is not None for job in answers)
+    # a batch with votes waiting behind it leaves its drain nudge to their batch's Redis round trip
+    # (beside their rate-limit counts); the last batch nudges at once
+    assert trips == [[], [proposal["id"]], [proposal["id"]]]
+    for (name, _), job in jobs.items():
+        assert finished(client, job, members[name])["status"] == "succeeded"
+    with transaction() as session:
+        choices = dict(session.execute(
+            select(Vote.voter_id, Vote.choice).where(Vote.proposal_id == uuid.UUID(proposal["id"]))).all())
+    assert choices == {members["a"]: "yes", members["b"]: "yes", members["c"]: "no", members["d"]: "no"}
