@@ -117,7 +117,8 @@ def write_from_queue() -> Callable[[], None]:
     """Hand this process's log records to one writer thread, which formats them and writes all
     those waiting in one write per stream (the API's request threads then never wait for the
     stream's lock or its write, nor each other, to log a line). Returns `stop`: it writes what
-    is left and ends the thread (also registered with atexit)."""
+    is left, ends the thread and gives the root its handlers back (also registered with atexit;
+    a process killed outright loses the lines still queued)."""
     root = logging.getLogger()
     targets, records = root.handlers[:], queue.SimpleQueue()
     handover = _Handover(records)
@@ -132,6 +133,8 @@ def write_from_queue() -> Callable[[], None]:
             root.removeHandler(handover)
             records.put(None)
             writer.join(5)
+            for handler in targets:
+                root.addHandler(handler)
 
     atexit.register(stop)
     return stop
@@ -152,9 +155,12 @@ def _write(records: queue.SimpleQueue, targets: list[logging.Handler]) -> None:
 
 
 def _write_batch(handler: logging.Handler, batch: list[logging.LogRecord]) -> None:
-    if not isinstance(handler, logging.StreamHandler):
+    """A plain stream handler gets the batch's lines in one write; any other handler each record
+    (whatever it raises, the writer goes on: a dead writer would lose every later line)."""
+    if type(handler) is not logging.StreamHandler:
         for record in batch:
-            handler.handle(record)
+            with contextlib.suppress(Exception):
+                handler.handle(record)
         return
     lines = []
     for record in batch:
