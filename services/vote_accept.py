@@ -51,7 +51,7 @@ from services.visibility import not_hidden
 from infra import rate_limit
 from infra.batcher import Batcher
 from infra.celery import BROKER_ERRORS
-from infra.db import transaction
+from infra.db import get_engine
 from infra.redis import redis_client
 
 log = logging.getLogger(__name__)
@@ -148,14 +148,14 @@ class OverLimit:
     at: float
 
 
-def accept_votes(session, votes: Sequence[VoteRequest]) -> list[Job | None]:
+def accept_votes(conn, votes: Sequence[VoteRequest]) -> list[Job | None]:
     """Record, in ONE statement, the job of each vote that nothing refuses. Per vote its transient
     Job (the columns the answer needs), or None where something may refuse it (the slow path then
     says what). The job ids (version 4 UUIDs) come from one read of the system's random source."""
     random = os.urandom(16 * len(votes))
     ids = [uuid.UUID(bytes=random[16 * n:16 * n + 16], version=4) for n in range(len(votes))]
     given = [vote.row(job_id) for vote, job_id in zip(votes, ids, strict=True)]
-    rows = {row["id"]: row for row in session.execute(_ACCEPT, {"votes": given}).mappings()}
+    rows = {row["id"]: row for row in conn.execute(_ACCEPT, {"votes": given}).mappings()}
     return [Job(**rows[job_id]) if job_id in rows else None for job_id in ids]
 
 
@@ -181,8 +181,8 @@ def _accept_batch(votes: Sequence[VoteRequest]) -> list[Job | OverLimit | None]:
     taken = [n for n in range(len(votes)) if n not in over]
     answers: list = [OverLimit(now) if n in over else None for n in range(len(votes))]
     if taken:
-        with transaction() as session:
-            for n, job in zip(taken, accept_votes(session, [votes[n] for n in taken]), strict=True):
+        with get_engine().begin() as conn:  # Core: the batch needs no ORM session
+            for n, job in zip(taken, accept_votes(conn, [votes[n] for n in taken]), strict=True):
                 answers[n] = job
     targets = list(dict.fromkeys(job.target_id for job in answers if isinstance(job, Job)))
     if _batcher.waiting():

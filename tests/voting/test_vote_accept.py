@@ -126,11 +126,11 @@ def test_votes_of_many_request_threads_share_one_statement_and_a_voters_second_v
     gate, entered, batches = threading.Event(), threading.Event(), []
     accept = vote_accept.accept_votes
 
-    def held(session, votes):
+    def held(conn, votes):
         batches.append([(vote.subject_id, vote.request["choice"]) for vote in votes])
         entered.set()
         gate.wait(10)
-        return accept(session, votes)  # the fixture's record
+        return accept(conn, votes)  # the fixture's record
 
     monkeypatch.setattr(vote_accept, "accept_votes", held)
     trips, round_trip = [], vote_accept._round_trip
