@@ -10,10 +10,11 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy import Engine, any_, bindparam, create_engine, event, func, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 from infra.config import get_settings
@@ -137,3 +138,15 @@ def _within(txn: SessionTransaction | None, ancestor: SessionTransaction) -> boo
 def db_now(session: Session):
     """The database clock: the one time every deadline and job timestamp is judged by."""
     return session.scalar(select(func.now()))
+
+
+def among(column, values: Iterable):
+    """SQL `column = ANY(:values)`: one array parameter however many values, so that a batch's
+    statement has the same text whatever its size (psycopg caches its parsing and prepares it;
+    an IN list is a new statement, parsed in Python, for each length). One value is `column =
+    :value`: a sequential scan filters a million rows faster by `=` than by `= ANY` (the final
+    tally of one big proposal, bench/tally.py)."""
+    values = list(values)
+    if len(values) == 1:
+        return column == values[0]
+    return column == any_(bindparam(None, values, type_=ARRAY(column.type)))

@@ -28,8 +28,8 @@ from __future__ import annotations
 import logging
 import uuid
 
-from sqlalchemy import and_, func, select
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import DateTime, Numeric, Text, Uuid, and_, bindparam, column, func, select
+from sqlalchemy.dialects.postgresql import JSONB, insert
 
 from governance.ballot_policy import Ballot, admit_ballot, ballot_counts, standing_ballots, still_eligible
 from governance.ballots import ballot_of, recorded_choice, validate_ballot
@@ -37,7 +37,7 @@ from governance.early_pass import passes_early
 from governance.receipts import ballot_leaf_hash
 from governance.errors import DomainError, NotFound
 from infra.celery import BROKER_ERRORS, TRANSIENT_ERRORS
-from infra.db import after_commit, transaction
+from infra.db import after_commit, among, transaction
 from governance.lifecycle import voting_ends_at
 from models import Dao, DaoMember, Job, Proposal, ProposalVoter, Vote
 from services.bans import banned_among
@@ -45,7 +45,7 @@ from services.disclosure import votes_hidden
 from services.jobs import claim_batch, claim_queued, clear_drain_flag, finish_batch, lock_claimed, send_task
 from services.jobs import VOTE_JOB_KIND, draining, fail_crashed, nudge_drain
 from services.late_quorum import LateQuorumWatch
-from services.outbox import record_event
+from services.outbox import event_row, record_events
 from services.payloads import vote_cast_payload
 from services.tally import current_tally
 from services import vote_totals
@@ -71,7 +71,7 @@ def _eligibility(session, proposal: Proposal, jobs: list[Job]) -> dict[str, tupl
                 DaoMember.subject_type == ProposalVoter.subject_type,
             ),
         )
-        .where(ProposalVoter.proposal_id == proposal.id, ProposalVoter.subject_id.in_(voters))
+        .where(ProposalVoter.proposal_id == proposal.id, among(ProposalVoter.subject_id, voters))
     ).all()
     banned = banned_among(session, [row.subject_id for row in rows])
     return {
@@ -80,27 +80,40 @@ def _eligibility(session, proposal: Proposal, jobs: list[Job]) -> dict[str, tupl
     }
 
 
+_BALLOTS = func.jsonb_to_recordset(bindparam("rows", type_=JSONB)).table_valued(
+    column("voter_id", Text), column("ballot", JSONB), column("choice", Text), column("raw_power", Numeric),
+    column("weight", Numeric), column("submitted_at", DateTime(timezone=True)),
+).render_derived(name="ballots", with_types=True)
+_VOTES = Vote.__table__  # Core: an ORM-enabled insert from a SELECT would take the ORM's bulk path
+_INSERT_VOTES = insert(_VOTES).from_select(
+    ["id", "proposal_id", "voter_id", "ballot", "choice", "raw_power", "weight", "submitted_at"],
+    select(func.gen_random_uuid(), bindparam("proposal_id", type_=Uuid), *_BALLOTS.c),
+)
+_KEYS = [_VOTES.c.proposal_id, _VOTES.c.voter_id]
+# One JSON parameter for the batch's votes: the same statement text whatever their number.
+_UPSERT = {
+    True: _INSERT_VOTES.on_conflict_do_update(
+        index_elements=_KEYS,
+        set_={"ballot": _INSERT_VOTES.excluded.ballot, "choice": _INSERT_VOTES.excluded.choice,
+              "submitted_at": _INSERT_VOTES.excluded.submitted_at, "updated_at": func.now()},
+        where=_VOTES.c.submitted_at <= _INSERT_VOTES.excluded.submitted_at,
+    ).returning(_VOTES.c.voter_id),
+    False: _INSERT_VOTES.on_conflict_do_nothing(index_elements=_KEYS).returning(_VOTES.c.voter_id),
+}
+
+
 def _upsert(session, proposal: Proposal, jobs: list[Job], ballots: dict, eligible: dict) -> set[str]:
     """Write the standing vote of each voter of `jobs` in one statement; the voters whose vote
     was written. The database guards the ballot policy against a vote already stored: with vote
     change allowed an existing vote submitted later is kept; without it any existing vote is."""
     rows = [{
-        "id": uuid.uuid4(), "proposal_id": proposal.id, "voter_id": job.actor, "ballot": ballots[job.id],
+        "voter_id": job.actor, "ballot": ballots[job.id],
         "choice": recorded_choice(proposal.effective_voting_type, ballots[job.id]),
-        "raw_power": eligible[job.actor][0], "weight": eligible[job.actor][1], "submitted_at": job.submitted_at,
+        "raw_power": str(eligible[job.actor][0]), "weight": str(eligible[job.actor][1]),
+        "submitted_at": job.submitted_at.isoformat(),
     } for job in jobs]
-    stmt = insert(Vote).values(rows)
-    keys = [Vote.proposal_id, Vote.voter_id]
-    if proposal.effective_allow_vote_change:
-        stmt = stmt.on_conflict_do_update(
-            index_elements=keys,
-            set_={"ballot": stmt.excluded.ballot, "choice": stmt.excluded.choice,
-                  "submitted_at": stmt.excluded.submitted_at, "updated_at": func.now()},
-            where=Vote.submitted_at <= stmt.excluded.submitted_at,
-        )
-    else:
-        stmt = stmt.on_conflict_do_nothing(index_elements=keys)
-    return set(session.scalars(stmt.returning(Vote.voter_id)))
+    stmt = _UPSERT[bool(proposal.effective_allow_vote_change)]
+    return set(session.scalars(stmt, {"proposal_id": proposal.id, "rows": rows}))
 
 
 def _write(session, proposal: Proposal, chosen: list[Job], ballots: dict, eligible: dict) -> set[str]:
@@ -149,6 +162,7 @@ def record_votes(session, proposal: Proposal, dao: Dao, jobs: list[Job]) -> dict
     chosen = [job for job in admitted if standing[job.actor] == job.id]
     watch.before(chosen)
     written = _write(session, proposal, chosen, ballots, eligible) if chosen else set()
+    events = []
     for job in admitted:
         data = vote_cast_payload(proposal, job.actor, ballots[job.id], eligible[job.actor][1], hidden=hidden)
         try:
@@ -157,13 +171,14 @@ def record_votes(session, proposal: Proposal, dao: Dao, jobs: list[Job]) -> dict
             outcomes[job.id] = error
             continue
         if counts:
-            record_event(session, "vote_cast", actor=job.actor, dao=dao, data=data)
+            events.append(event_row("vote_cast", actor=job.actor, dao=dao, data=data))
         outcomes[job.id] = {**data, "superseded": not counts}
         if not hidden:
             # The leaf hash goes to the voter's job result only, never into the event; while a
             # ballot is secret it stays out of the job too (a platform admin reads jobs, and a
             # leaf over a few possible ballots is guessed by hashing each).
             outcomes[job.id]["ballot_leaf_hash"] = ballot_leaf_hash(job.actor, ballots[job.id])
+    record_events(session, events)  # one statement for the batch's vote_cast events, in job order
     if written:
         _after_batch(session, proposal, watch, [job for job in chosen if job.actor in written])
     return outcomes

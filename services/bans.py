@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import exists, select
 
 from governance.moderation import BAN_STATE_ACTIONS, is_banned
+from infra.db import among
 from models import ModerationAction
 
 # The ban-state actions that leave a subject banned when they are its latest.
@@ -16,14 +17,19 @@ BANNING_ACTIONS = tuple(action for action in BAN_STATE_ACTIONS if is_banned(acti
 
 
 def latest_ban_states(subject_ids):
-    """SELECT (target_id, action): the latest ban-state action of each of `subject_ids` (a list,
-    a subquery or an SQL expression list) that has one."""
+    """SELECT (target_id, action): the latest ban-state action of each of `subject_ids` (a list
+    of ids, a subquery or an SQL expression list) that has one."""
+    ids = list(subject_ids) if isinstance(subject_ids, (list, tuple, set, frozenset)) else None
+    if ids is not None and all(isinstance(subject, str) for subject in ids):
+        of = among(ModerationAction.target_id, ids)  # one array parameter: one text for any size
+    else:
+        of = ModerationAction.target_id.in_(subject_ids)
     return (
         select(ModerationAction.target_id, ModerationAction.action)
         .where(
             ModerationAction.target_type == "user",
             ModerationAction.action.in_(BAN_STATE_ACTIONS),
-            ModerationAction.target_id.in_(subject_ids),
+            of,
         )
         .distinct(ModerationAction.target_id)
         .order_by(

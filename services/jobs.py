@@ -49,13 +49,13 @@ import uuid
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 
-from sqlalchemy import Text, bindparam, cast, func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import Text, Uuid, bindparam, cast, column, func, or_, select, update
+from sqlalchemy.dialects.postgresql import JSONB, insert
 
 from governance.errors import DomainError, ValidationFailed
 from infra.celery import BROKER_ERRORS, QUEUES, TRANSIENT_ERRORS, celery_app
 from infra.config import get_settings
-from infra.db import after_commit, get_engine, transaction
+from infra.db import after_commit, among, get_engine, transaction
 from infra.redis import redis_client
 from models import Job
 
@@ -257,7 +257,7 @@ def _claim_once(kind: str, target_id: str, limit: int) -> tuple[list, bool]:
         if not ids:
             return [], False
         counted = session.execute(
-            update(table).where(table.c.id.in_(ids)).values(attempts=table.c.attempts + 1)
+            update(table).where(among(table.c.id, ids)).values(attempts=table.c.attempts + 1)
             .returning(table.c.id, table.c.attempts)
         ).all()
         cap = get_settings().max_job_attempts
@@ -273,7 +273,7 @@ def lock_claimed(session, ids) -> list[Job]:
     """The claimed jobs still queued, locked for the caller's transaction (SKIP LOCKED: another
     drain holding one finishes it)."""
     return list(session.scalars(
-        select(Job).where(Job.id.in_(ids), Job.status == "queued").order_by(Job.submitted_at)
+        select(Job).where(among(Job.id, ids), Job.status == "queued").order_by(Job.submitted_at)
         .with_for_update(skip_locked=True)
     ))
 
@@ -365,33 +365,39 @@ def claim_batch(session, primary: Job, limit: int) -> list[Job]:
     ))
 
 
-def finish_batch(session, jobs: list[Job], outcomes: dict, *, count_attempt: bool = True) -> None:
-    """Finish the claimed `jobs` in the caller's transaction, in one executemany: job id -> its
-    result, or the DomainError that fails it. Their own messages then find them finished.
-    `count_attempt=False` when the attempt was counted already (claim_queued)."""
+_OUTCOMES = func.jsonb_to_recordset(bindparam("outcomes", type_=JSONB)).table_valued(
+    column("id", Uuid), column("status", Text), column("result", JSONB), column("error", JSONB),
+).render_derived(name="outcome", with_types=True)
+
+
+def _finish_statement(count_attempt: bool):
     table = Job.__table__
+    return update(table).where(table.c.id == _OUTCOMES.c.id).values(
+        status=_OUTCOMES.c.status, result=_OUTCOMES.c.result, error=_OUTCOMES.c.error,
+        attempts=table.c.attempts + (1 if count_attempt else 0), started_at=func.now(),
+        finished_at=func.clock_timestamp(),
+    )
+
+
+_FINISH = {count: _finish_statement(count) for count in (True, False)}
+
+
+def finish_batch(session, jobs: list[Job], outcomes: dict, *, count_attempt: bool = True) -> None:
+    """Finish the claimed `jobs` in the caller's transaction, in ONE statement (`UPDATE ... FROM
+    jsonb_to_recordset`: the same text whatever their number): job id -> its result, or the
+    DomainError that fails it. Their own messages then find them finished. `count_attempt=False`
+    when the attempt was counted already (claim_queued)."""
     rows = []
     for job in jobs:
         outcome = outcomes[job.id]
         refused = isinstance(outcome, DomainError)
         rows.append({
-            "b_id": job.id,
-            "b_status": "failed" if refused else "succeeded",
-            "b_result": None if refused else outcome,
-            "b_error": outcome.as_dict() if refused else None,
+            "id": str(job.id), "status": "failed" if refused else "succeeded",
+            "result": None if refused else outcome, "error": outcome.as_dict() if refused else None,
         })
-    session.execute(
-        update(table)
-        .where(table.c.id == bindparam("b_id"))
-        .values(
-            status=bindparam("b_status"), result=bindparam("b_result"), error=bindparam("b_error"),
-            attempts=table.c.attempts + (1 if count_attempt else 0), started_at=func.now(),
-            finished_at=func.clock_timestamp(),
-        ),
-        rows,
-    )
+    session.execute(_FINISH[count_attempt], {"outcomes": rows})
     session.execute(select(func.pg_notify(JOB_FINISHED_CHANNEL, cast(Job.id, Text))).where(
-        Job.id.in_([job.id for job in jobs])))
+        among(Job.id, [job.id for job in jobs])))
 
 
 def queue_length(queue: str) -> int:

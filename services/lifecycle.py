@@ -33,7 +33,8 @@ from services.outbox import event_row, record_event, record_events
 from services.payloads import proposal_ref
 from services.receipts import sign_receipts
 from services.snapshot import take_snapshot
-from services.tally import among, check_recount, counted_rows, pending_votes_clause, tallies, waiting_for_votes
+from infra.db import among
+from services.tally import check_recount, counted_rows, pending_votes_clause, tallies, waiting_for_votes
 
 SCHEDULER = "system:scheduler"
 

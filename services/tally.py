@@ -30,8 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import Text, any_, bindparam, cast, exists, func, select, true
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import Text, cast, exists, func, select, true
 
 from governance.power import exact_sum
 from governance.receipts import Ballot
@@ -39,6 +38,7 @@ from governance.scores import decide_options
 from governance.lifecycle import voting_ends_at
 from governance.tally import SnapshotVoter, TallyResult, decide, tally
 from governance.vocabulary import ABSTAIN, UNFINISHED_JOB_STATUSES, VOTE_CHOICES
+from infra.db import among
 from infra.metrics import count_tally_mismatch
 from models import Job, Proposal, ProposalVoter, Vote
 from services import vote_totals
@@ -46,18 +46,6 @@ from services.jobs import VOTE_JOB_KIND
 
 log = logging.getLogger(__name__)
 
-
-
-def among(column, values: Iterable):
-    """SQL `column = ANY(:values)`: one array parameter however many values, so that a batch's
-    statement has the same text whatever its size (psycopg caches its parsing and prepares it;
-    an IN list is a new statement, parsed in Python, for each length). One value is `column =
-    :value`: a sequential scan filters a million rows faster by `=` than by `= ANY` (the final
-    tally of one big proposal, bench/tally.py)."""
-    values = list(values)
-    if len(values) == 1:
-        return column == values[0]
-    return column == any_(bindparam(None, values, type_=ARRAY(column.type)))
 
 
 def pending_votes_clause(proposal=Proposal):

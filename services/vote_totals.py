@@ -32,8 +32,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 
-from sqlalchemy import func, literal, select, true
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import Integer, Numeric, Text, Uuid, bindparam, column, func, literal, select, true
+from sqlalchemy.dialects.postgresql import JSONB, insert
+
+from infra.db import among
 
 from models import Proposal, ProposalVoter, Vote, VoteTotal
 
@@ -123,7 +125,7 @@ def old_votes(session, proposal: Proposal, voters) -> dict[str, tuple]:
     """voter -> (choice, ballot, weight) of the stored votes of `voters` (before a batch writes)."""
     return {voter: (choice, ballot, weight) for voter, choice, ballot, weight in session.execute(
         select(Vote.voter_id, Vote.choice, Vote.ballot, Vote.weight)
-        .where(Vote.proposal_id == proposal.id, Vote.voter_id.in_(list(voters)))
+        .where(Vote.proposal_id == proposal.id, among(Vote.voter_id, voters))
     )}
 
 
@@ -139,15 +141,25 @@ def apply(session, proposal: Proposal, old: dict[str, tuple], new: dict[str, tup
             for kind, label, weight in contributions(*old[voter]):
                 delta[kind, label][0] -= weight
                 delta[kind, label][1] -= 1
-    rows = [{"proposal_id": proposal.id, "kind": kind, "label": label, "weight": weight, "count": count}
+    rows = [{"kind": kind, "label": label, "weight": str(weight), "count": count}
             for (kind, label), (weight, count) in delta.items() if count or weight]
-    if not rows:
-        return
-    stmt = insert(VoteTotal).values(rows)
-    session.execute(stmt.on_conflict_do_update(
-        index_elements=[VoteTotal.proposal_id, VoteTotal.kind, VoteTotal.label],
-        set_={"weight": VoteTotal.weight + stmt.excluded.weight, "count": VoteTotal.count + stmt.excluded.count},
-    ))
+    if rows:
+        session.execute(_ADD, {"proposal_id": proposal.id, "rows": rows})
+
+
+_DELTAS = func.jsonb_to_recordset(bindparam("rows", type_=JSONB)).table_valued(
+    column("kind", Text), column("label", Text), column("weight", Numeric), column("count", Integer),
+).render_derived(name="delta", with_types=True)
+_TOTALS = VoteTotal.__table__  # Core, as services.ballots' vote upsert
+_INSERT = insert(_TOTALS).from_select(
+    ["proposal_id", "kind", "label", "weight", "count"],
+    select(bindparam("proposal_id", type_=Uuid), _DELTAS.c.kind, _DELTAS.c.label, _DELTAS.c.weight, _DELTAS.c.count),
+)
+# ONE statement for a batch's deltas (one JSON parameter: the same text whatever their number)
+_ADD = _INSERT.on_conflict_do_update(
+    index_elements=[_TOTALS.c.proposal_id, _TOTALS.c.kind, _TOTALS.c.label],
+    set_={"weight": _TOTALS.c.weight + _INSERT.excluded.weight, "count": _TOTALS.c.count + _INSERT.excluded.count},
+)
 
 
 def read(session, proposal_id) -> tuple[dict, Decimal, dict] | None:

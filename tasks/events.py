@@ -19,7 +19,7 @@ from infra.redis import redis_client
 from models import Event
 from services.audit_chain import link_pending, linked_text
 from services.outbox import BRIDGE_PENDING_KEY
-from services.tally import among
+from infra.db import among
 
 log = logging.getLogger(__name__)
 
