@@ -3,8 +3,9 @@ vote request may be refused for and records its job, for the requests that are a
 
 `accept()` hands the validated vote to the process's accept batcher (infra.batcher): one thread
 that runs `accept_votes()` for every vote the request threads of the process handed in meanwhile,
-in one transaction, so that the votes arriving together share one statement, one commit and one
-nudge of each proposal's drain instead of paying one each. A lone vote runs at once; there is no
+as one statement in autocommit on a connection it keeps, so that the votes arriving together share
+one statement (its own transaction: one round trip) and one nudge of each proposal's drain instead
+of paying one each. A lone vote runs at once; there is no
 timer. `accept_votes()` runs ONE statement (Core) for the batch (one JSON parameter): for each
 vote it selects the proposal by id and slugs with its DAO active, the proposal active and the
 database's `now()` inside its window (start_at <= now < least(end_at, closed_at):
@@ -181,9 +182,8 @@ def _accept_batch(votes: Sequence[VoteRequest]) -> list[Job | OverLimit | None]:
     taken = [n for n in range(len(votes)) if n not in over]
     answers: list = [OverLimit(now) if n in over else None for n in range(len(votes))]
     if taken:
-        with get_engine().begin() as conn:  # Core: the batch needs no ORM session
-            for n, job in zip(taken, accept_votes(conn, [votes[n] for n in taken]), strict=True):
-                answers[n] = job
+        for n, job in zip(taken, _run_statement([votes[n] for n in taken]), strict=True):
+            answers[n] = job
     targets = list(dict.fromkeys(job.target_id for job in answers if isinstance(job, Job)))
     if _batcher.waiting():
         _unnudged = targets
@@ -191,6 +191,39 @@ def _accept_batch(votes: Sequence[VoteRequest]) -> list[Job | OverLimit | None]:
         for target in targets:
             nudge_drain(VOTE_JOB_KIND, target)
     return answers
+
+
+# The batcher thread's own connection: (pid, connection), kept across batches. A forked child
+# keeps its parent's in _inherited, never to use, close or return it (that would end or reset the
+# parent's session on the shared socket), and opens its own.
+_held: tuple[int, object] | None = None
+_inherited: list = []
+
+
+def _run_statement(votes: Sequence[VoteRequest]) -> list[Job | None]:
+    """accept_votes on the batcher thread's own connection, in autocommit: the one statement is
+    its own transaction (one round trip, no BEGIN and COMMIT of their own), and the connection is
+    kept across batches (no pool checkout and ping per batch). After an error it is dropped, and
+    the next batch opens a new one (after a database restart the first batch answers 503)."""
+    global _held
+    engine = get_engine()
+    if _held is not None and _held[0] != os.getpid():
+        _inherited.append(_held)
+        _held = None
+    if _held is not None and _held[1].engine is not engine:  # the settings changed (tests)
+        _held[1].close()
+        _held = None
+    if _held is None:
+        _held = (os.getpid(), engine.connect().execution_options(isolation_level="AUTOCOMMIT"))
+    conn = _held[1]
+    try:
+        jobs = accept_votes(conn, votes)
+        conn.commit()  # ends SQLAlchemy's own transaction bookkeeping; the statement committed already
+    except BaseException:
+        _held = None
+        conn.invalidate()
+        raise
+    return jobs
 
 
 def _round_trip(nudges: list[str], counted: list[VoteRequest], now: float) -> tuple[list, list]:
@@ -217,6 +250,6 @@ _batcher = Batcher(_accept_batch, key=lambda vote: (vote.subject_id, vote.propos
 
 def accept(vote: VoteRequest) -> Job | OverLimit | None:
     """The job of `vote`, recorded together with the votes other threads of this process hand in
-    meanwhile (one statement and one commit for all: infra.batcher); OverLimit when its caller is
+    meanwhile (one statement, its own transaction, for all: infra.batcher); OverLimit when its caller is
     beyond the rate limit; None for the slow path."""
     return _batcher.run(vote)
