@@ -143,7 +143,8 @@ def db_now(session: Session):
 def among(column, values: Iterable):
     """SQL `column = ANY(:values)`: one array parameter however many values, so that a batch's
     statement has the same text whatever its size (psycopg caches its parsing and prepares it;
-    an IN list is a new statement, parsed in Python, for each length). One value is `column =
+    an IN list is a new statement, parsed in Python, for each length; and SQLAlchemy expands an
+    IN list's parameters at every execution, even of a constant list). One value is `column =
     :value`: a sequential scan filters a million rows faster by `=` than by `= ANY` (the final
     tally of one big proposal, bench/tally.py)."""
     values = list(values)

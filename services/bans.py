@@ -28,7 +28,7 @@ def latest_ban_states(subject_ids):
         select(ModerationAction.target_id, ModerationAction.action)
         .where(
             ModerationAction.target_type == "user",
-            ModerationAction.action.in_(BAN_STATE_ACTIONS),
+            among(ModerationAction.action, BAN_STATE_ACTIONS),
             of,
         )
         .distinct(ModerationAction.target_id)
@@ -47,8 +47,9 @@ def banned_among(session, subject_ids) -> set[str]:
 
 def not_banned(subject_id):
     """SQL: the subject `subject_id` (a value or an SQL expression) is not banned now."""
-    latest = latest_ban_states([subject_id]).subquery()
-    return ~exists().where(latest.c.action.in_(BANNING_ACTIONS)).select_from(latest)
+    # correlated: `subject_id` may be a column of the enclosing statement (each vote of a batch)
+    latest = latest_ban_states([subject_id]).correlate_except(ModerationAction).subquery()
+    return ~exists().where(among(latest.c.action, BANNING_ACTIONS)).select_from(latest)
 
 
 def is_subject_banned(session, subject_id: str) -> bool:

@@ -15,6 +15,7 @@ from sqlalchemy import Text, cast, or_, select
 from governance.authority import sees_hidden
 from governance.errors import NotFound
 from governance.moderation import HIDING_ACTIONS, VISIBILITY_ACTIONS, is_hidden
+from infra.db import among
 from models import Event, ModerationAction, Proposal
 from services.drafts import load_proposal
 
@@ -25,7 +26,7 @@ def latest_visibility_action(target_id):
     return (
         select(ModerationAction.action)
         .where(ModerationAction.target_type == "proposal", ModerationAction.target_id == target_id,
-               ModerationAction.action.in_(VISIBILITY_ACTIONS))
+               among(ModerationAction.action, VISIBILITY_ACTIONS))
         .order_by(ModerationAction.created_at.desc(), ModerationAction.id.desc())
         .limit(1)
         .scalar_subquery()
@@ -35,7 +36,7 @@ def latest_visibility_action(target_id):
 def not_hidden(target_id):
     """SQL: the proposal whose id (as text) is `target_id` is not hidden by moderation."""
     latest = latest_visibility_action(target_id)
-    return or_(latest.is_(None), latest.not_in(HIDING_ACTIONS))
+    return or_(latest.is_(None), ~among(latest, HIDING_ACTIONS))
 
 
 

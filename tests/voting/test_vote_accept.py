@@ -163,3 +163,27 @@ def test_votes_of_many_request_threads_share_one_statement_and_a_voters_second_v
         choices = dict(session.execute(
             select(Vote.voter_id, Vote.choice).where(Vote.proposal_id == uuid.UUID(proposal["id"]))).all())
     assert choices == {members["a"]: "yes", members["b"]: "yes", members["c"]: "no", members["d"]: "no"}
+
+
+def test_each_vote_of_a_batch_is_judged_alone(client, warm):
+    """One statement for the batch, its checks per vote: a banned voter and an outsider beside
+    acceptable votes are refused alone (None: the slow path answers them), the others recorded."""
+    import uuid
+
+    from infra.db import get_engine
+
+    dao, owner, members, proposal, answers = warm
+    moderate_user(client, members["c"], "ban")
+
+    def request(subject):
+        return vote_accept.VoteRequest(
+            dao_slug=dao.slug, proposal_id=uuid.UUID(proposal["id"]), proposal_slug=proposal["slug"],
+            subject_id=subject, subject_type="user",
+            request={"choice": "yes", "proposal_slug": proposal["slug"], "dao_slug": dao.slug})
+
+    with get_engine().connect() as conn:
+        jobs = vote_accept.accept_votes(conn, [request(members["b"]), request(members["c"]),
+                                               request(unique("user:outsider")), request(members["d"])])
+        conn.rollback()
+    assert [job is not None for job in jobs] == [True, False, False, True]
+    assert [job.actor for job in jobs if job is not None] == [members["b"], members["d"]]
