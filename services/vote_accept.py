@@ -167,7 +167,7 @@ _unnudged: list[str] = []
 
 def _accept_batch(votes: Sequence[VoteRequest]) -> list[Job | OverLimit | None]:
     """The batcher's run: ONE Redis round trip (the drain nudges the previous batch left, and the
-    rate-limit counts of these votes), ONE statement and commit, then the drain nudges of the
+    rate-limit counts of these votes), ONE statement (its own transaction), then the drain nudges of the
     proposals that got votes: in the next batch's round trip when votes already wait for it, else
     at once."""
     global _unnudged
