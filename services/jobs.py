@@ -175,16 +175,17 @@ def nudge_drain(kind: str, target_id: str) -> bool:
     later. (A caller holding a Redis pipeline puts the flag in it, `add_drain_flag`, and calls
     `send_drain` for each flag it set: services.vote_accept.)"""
     try:
-        first = bool(redis_client().set(drain_flag(target_id), 1, nx=True, ex=DRAIN_FLAG_SECONDS))
+        first = bool(add_drain_flag(redis_client(), target_id))
     except BROKER_ERRORS as error:
         log.warning("drain flag of %s not set (%s); the drain is sent", target_id, error)
         first = True
     return first and send_drain(kind, target_id)
 
 
-def add_drain_flag(pipe, target_id: str) -> None:
-    """nudge_drain's flag as a command of `pipe` (its answer: True when this set it)."""
-    pipe.set(drain_flag(target_id), 1, nx=True, ex=DRAIN_FLAG_SECONDS)
+def add_drain_flag(redis, target_id: str):
+    """Set the drain flag of `target_id` unless set, on a Redis client (its answer: True when this
+    set it) or as a command of a pipeline (the answer comes with the pipeline's)."""
+    return redis.set(drain_flag(target_id), 1, nx=True, ex=DRAIN_FLAG_SECONDS)
 
 
 def send_drain(kind: str, target_id: str) -> bool:

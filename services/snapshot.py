@@ -8,8 +8,8 @@ from sqlalchemy.dialects.postgresql import insert
 
 from governance.delegation import effective_delegates
 from governance.power import exact_sum, model_weight
-from models import Dao, DaoMember, Delegation, Proposal, ProposalVoter
-from services.bans import banned_among
+from models import Dao, DaoMember, Delegation, ModerationAction, Proposal, ProposalVoter
+from services.bans import banned_where
 from services.entitlements import members_entitlements
 
 
@@ -21,7 +21,7 @@ def take_snapshot(session, proposal: Proposal, dao: Dao) -> int:
 (the tally's total weight, services.tally). Returns the number of eligible members."""
     active = (DaoMember.dao_id == dao.id) & (DaoMember.status == "active")
     active_ids = select(DaoMember.subject_id).where(active)
-    banned = banned_among(session, active_ids)
+    banned = banned_where(session, ModerationAction.target_id.in_(active_ids))
     members = session.execute(
         select(
             DaoMember.subject_id, DaoMember.subject_type, DaoMember.role, DaoMember.status, DaoMember.voting_power,
