@@ -45,6 +45,8 @@ def test_api_request_lines_carry_the_request_id_and_echo_it(live_api):
     generated_id = generated.headers["X-Request-ID"]
     assert generated_id and generated_id != incoming
 
+    for request_id in (incoming, generated_id):  # one writer thread writes the lines after the answers
+        live_api.process.wait_for_log(request_id, timeout=10)
     records = json_lines(live_api.process.log())
     mine = [r for r in records if r.get("request_id") == incoming]
     assert mine and mine[-1]["logger"] == "api.request"
