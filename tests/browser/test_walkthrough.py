@@ -16,7 +16,7 @@ from tests.browser.conftest import PHONE
 from tests.browser.helpers import check_and_capture, sign_in, tab_link
 from tests.conftest import unique
 
-VOTING_SECONDS = 40  # from the edit of the draft to the deadline: both votes fit, no long sleep
+VOTING_SECONDS = 15  # from the edit of the draft to the deadline: both votes fit (~2 s here), no long sleep
 
 
 def local_input(moment: datetime) -> str:
