@@ -13,6 +13,7 @@ from api.auth import decode_token
 from api.cors import install_cors
 from api.requests import refuse_long_url
 from api.request_log import install_request_log
+from api.vote_fast_path import VoteFastPath, raise_handed_over
 from infra.logging import configure_logging
 from api.dashboard import pages as dashboard
 
@@ -44,10 +45,12 @@ def create_app(config: dict | None = None) -> Flask:
         if request.path.startswith("/api/v1/") and request.path not in PUBLIC_PATHS:
             g.principal = decode_token(request.headers.get("Authorization"))
 
+    app.before_request(raise_handed_over)  # after authenticate: the vote fast path's 429 or 503 (below)
     app.before_request(ratelimit.limit_writes)  # after authenticate: keyed by the subject
     app.register_error_handler(ratelimit.RateLimited, ratelimit.refusal)
     app.before_request(moderation.refuse_banned_writes)  # after authenticate: a ban holds everywhere
 
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
+    app.wsgi_app = VoteFastPath(app, app.config["MAX_CONTENT_LENGTH"])  # the plain accepted vote
     return app

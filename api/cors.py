@@ -52,18 +52,24 @@ def install_cors(app: Flask) -> None:
 
     @app.after_request
     def _cors_headers(response):
-        configured = get_settings().cors_origins
-        if not configured:
-            return response
-        response.vary.add("Origin")
-        allowed = allowed_origin(request.headers.get("Origin"), configured)
-        if allowed is None:
-            return response
-        response.headers["Access-Control-Allow-Origin"] = allowed
-        if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers:
-            response.headers["Access-Control-Allow-Methods"] = response.headers.get("Allow", "")
-            response.headers["Access-Control-Allow-Headers"] = ALLOWED_HEADERS
-            response.headers["Access-Control-Max-Age"] = str(MAX_AGE_SECONDS)
-        else:
-            response.headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
+        preflight = request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers
+        return add_cors_headers(response, request.headers.get("Origin"), preflight)
+
+
+def add_cors_headers(response, origin: str | None, preflight: bool = False):
+    """`response` with the CORS headers for a request from `origin` (a preflight's, or any other's)."""
+    configured = get_settings().cors_origins
+    if not configured:
         return response
+    response.vary.add("Origin")
+    allowed = allowed_origin(origin, configured)
+    if allowed is None:
+        return response
+    response.headers["Access-Control-Allow-Origin"] = allowed
+    if preflight:
+        response.headers["Access-Control-Allow-Methods"] = response.headers.get("Allow", "")
+        response.headers["Access-Control-Allow-Headers"] = ALLOWED_HEADERS
+        response.headers["Access-Control-Max-Age"] = str(MAX_AGE_SECONDS)
+    else:
+        response.headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
+    return response

@@ -25,9 +25,11 @@ log = logging.getLogger(__name__)
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-def limit() -> int:
-    """Requests per subject and minute; the app config may override the setting (tests)."""
-    return int(current_app.config.get("RATE_LIMIT_PER_MINUTE", get_settings().rate_limit_per_minute))
+def limit(config=None) -> int:
+    """Requests per subject and minute; the app config (`config`, else the current app's) may
+    override the setting (tests)."""
+    config = current_app.config if config is None else config
+    return int(config.get("RATE_LIMIT_PER_MINUTE", get_settings().rate_limit_per_minute))
 
 
 def count_request(subject_id: str, now: float) -> int | None:

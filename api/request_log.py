@@ -14,6 +14,18 @@ from infra.logging import REQUEST_ID_HEADER, new_request_id, request_id_var
 log = logging.getLogger("api.request")
 
 
+def log_request(method: str, path: str, status: int, started: float, principal) -> None:
+    """The request's one line (`started`: its time.perf_counter() when it came in)."""
+    log.info(
+        "%s %s %s", method, path, status,
+        extra={
+            "method": method, "path": path, "status": status,
+            "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+            "subject_id": principal.subject_id if principal is not None else None,
+        },
+    )
+
+
 def install_request_log(app: Flask) -> None:
     @app.before_request
     def _bind_request_id():
@@ -27,15 +39,7 @@ def install_request_log(app: Flask) -> None:
         if request_id is None:  # a failure before the first hook: nothing bound
             return response
         response.headers[REQUEST_ID_HEADER] = request_id
-        principal = g.get("principal")
-        log.info(
-            "%s %s %s", request.method, request.path, response.status_code,
-            extra={
-                "method": request.method, "path": request.path, "status": response.status_code,
-                "duration_ms": round((time.perf_counter() - g.request_started) * 1000, 2),
-                "subject_id": principal.subject_id if principal is not None else None,
-            },
-        )
+        log_request(request.method, request.path, response.status_code, g.request_started, g.get("principal"))
         return response
 
     @app.teardown_request

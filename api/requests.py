@@ -47,15 +47,19 @@ def is_json(mimetype: str) -> bool:
 
 
 def json_body() -> dict:
-    """The request's JSON object; an empty body is {}. Numbers with a point stay exact (Decimal);
+    """The request's JSON object (parse_json_body)."""
+    return parse_json_body(request.get_data(cache=True), request.mimetype)
+
+
+def parse_json_body(raw: bytes, mimetype: str) -> dict:
+    """The JSON object of a body; an empty body is {}. Numbers with a point stay exact (Decimal);
     NaN and Infinity are not JSON (400); an integer of more than MAX_INTEGER_LITERAL_DIGITS digits
     is a 422; a body of another media type than JSON is a 415."""
-    raw = request.get_data(cache=True)
     if not raw.strip():
         return {}
-    if not is_json(request.mimetype):
+    if not is_json(mimetype):
         raise UnsupportedMediaType(
-            f"the body must be application/json, not {request.mimetype or 'without a Content-Type'}")
+            f"the body must be application/json, not {mimetype or 'without a Content-Type'}")
     try:
         body = json.loads(raw, parse_float=Decimal, parse_int=_integer, parse_constant=_constant)
     except (ValueError, UnicodeDecodeError, RecursionError) as error:  # RecursionError: nested too deep

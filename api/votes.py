@@ -13,7 +13,10 @@ insert together, shared with the votes the process's other request threads hand 
 moment) and no Celery message (its proposal's drain is nudged once it committed,
 services.jobs.nudge_drain); only when that statement inserts nothing, or for a request with an
 `Idempotency-Key` (services.jobs.record's repeat and fingerprint rules), does the route take the
-slow path below, which finds the refusal. The route checks the ban itself (the statement, or
+slow path below, which finds the refusal. A plain vote is answered before it reaches this route,
+by api/vote_fast_path (the same `vote_request` and statement, the same answer, without Flask's
+per-request work); what that middleware does not take comes here, and a vote whose statement it
+already ran arrives marked SLOW_PATH, for the slow path without a second count. The route checks the ban itself (the statement, or
 dao_access on the slow path), so the write hook's own ban check (api/moderation) skips it, and so
 does the rate limiter's hook: the accept batch counts the vote in its Redis round trip, the slow
 path counts it before its checks (a body its schema refuses with 422 is not counted: it costs no
@@ -75,7 +78,11 @@ def _secret_votes(rows: list[Vote]) -> list[dict]:
                   "type asks (members of the eligibility snapshot)",
           body=VoteCreateSchema, asynchronous=True, tags=TAGS)
 def post_vote(slug: str, pslug: str, body: dict):
-    vote = None if "Idempotency-Key" in request.headers else _fast_vote(slug, pslug, body)
+    if request.environ.get(SLOW_PATH_KEY) is SLOW_PATH:
+        # api/vote_fast_path ran (and counted) the vote's statement, which inserted nothing
+        return job_response(_accept_or_refuse(slug, pslug, body))
+    vote = None if "Idempotency-Key" in request.headers else vote_request(
+        slug, pslug, body, g.principal, ratelimit.limit())
     if vote is None:
         ratelimit.count_write(g.principal.subject_id)
         return job_response(_accept_or_refuse(slug, pslug, body))
@@ -89,9 +96,15 @@ post_vote.checks_ban = True  # api/moderation.refuse_banned_writes leaves it to 
 post_vote.counts_own_rate = True  # api/ratelimit.limit_writes too: the accept batch counts it
 
 
-def _fast_vote(slug: str, pslug: str, body: dict) -> vote_accept.VoteRequest | None:
+# The key of the request's WSGI environ under which api/vote_fast_path hands a vote over to this
+# route, and the value saying "its statement inserted nothing: take the slow path, uncounted".
+SLOW_PATH_KEY = "governance.vote.slow_path"
+SLOW_PATH = object()
+
+
+def vote_request(slug: str, pslug: str, body: dict, principal, rate_limit: int) -> vote_accept.VoteRequest | None:
     """The vote for the one-statement path (services.vote_accept, batched, which also counts it
-    against the rate limit), or None for the slow path (counted here)."""
+    against the rate limit), or None for the slow path (counted by its caller)."""
     rules = vote_accept.frozen_rules(slug, pslug)
     if rules is None:
         return None
@@ -100,11 +113,10 @@ def _fast_vote(slug: str, pslug: str, body: dict) -> vote_accept.VoteRequest | N
         ballot = validate_ballot(voting_type, options, body)
     except DomainError:
         return None  # the slow path answers the refusal in its order
-    principal = g.principal
     return vote_accept.VoteRequest(
         dao_slug=slug, proposal_id=proposal_id, proposal_slug=pslug, subject_id=principal.subject_id,
         subject_type=principal.subject_type, request={**ballot, "proposal_slug": pslug, "dao_slug": slug},
-        rate_limit=ratelimit.limit(),
+        rate_limit=rate_limit,
     )
 
 
