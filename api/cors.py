@@ -18,6 +18,8 @@ request headers the API reads (`Authorization`, `Content-Type`, `Idempotency-Key
 from __future__ import annotations
 
 from flask import Flask, current_app, request
+from werkzeug.datastructures import Headers
+from werkzeug.http import parse_set_header
 
 from infra.config import get_settings
 
@@ -53,23 +55,26 @@ def install_cors(app: Flask) -> None:
     @app.after_request
     def _cors_headers(response):
         preflight = request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers
-        return add_cors_headers(response, request.headers.get("Origin"), preflight)
+        add_cors_headers(response.headers, request.headers.get("Origin"), preflight)
+        return response
 
 
-def add_cors_headers(response, origin: str | None, preflight: bool = False):
-    """`response` with the CORS headers for a request from `origin` (a preflight's, or any other's)."""
+def add_cors_headers(headers: Headers, origin: str | None, preflight: bool = False) -> None:
+    """Add to an answer's `headers` the CORS headers for a request from `origin` (a preflight's,
+    or any other's)."""
     configured = get_settings().cors_origins
     if not configured:
-        return response
-    response.vary.add("Origin")
+        return
+    vary = parse_set_header(headers.get("Vary"))
+    vary.add("Origin")
+    headers["Vary"] = vary.to_header()
     allowed = allowed_origin(origin, configured)
     if allowed is None:
-        return response
-    response.headers["Access-Control-Allow-Origin"] = allowed
+        return
+    headers["Access-Control-Allow-Origin"] = allowed
     if preflight:
-        response.headers["Access-Control-Allow-Methods"] = response.headers.get("Allow", "")
-        response.headers["Access-Control-Allow-Headers"] = ALLOWED_HEADERS
-        response.headers["Access-Control-Max-Age"] = str(MAX_AGE_SECONDS)
+        headers["Access-Control-Allow-Methods"] = headers.get("Allow", "")
+        headers["Access-Control-Allow-Headers"] = ALLOWED_HEADERS
+        headers["Access-Control-Max-Age"] = str(MAX_AGE_SECONDS)
     else:
-        response.headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
-    return response
+        headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS

@@ -4,6 +4,7 @@ else reaches the route, and a vote the fast path already ran is neither run nor 
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 
@@ -69,6 +70,14 @@ def test_a_plain_vote_is_answered_before_the_route_as_the_route_answers_it(votin
         assert len(routed) == 1  # an Idempotency-Key takes the route
     assert shape(fast) == shape(routed_answer)
     assert fast.headers["Access-Control-Allow-Origin"] == ORIGIN
+    plain = post(client, dao, proposal, members["d"])  # no CORS configured: the same headers, the same bytes
+    again = post(client, dao, proposal, members["d"], **{"Idempotency-Key": unique("k")})
+    assert len(routed) == 2 and shape(plain) == shape(again)
+    assert {name for name, _ in plain.headers} == {name for name, _ in again.headers}
+    assert plain.get_data().endswith(b"}\n") and again.get_data().endswith(b"}\n")
+    written, routed_body = json.loads(plain.get_data()), json.loads(again.get_data())
+    assert list(written) == list(routed_body)  # the same keys in the same order
+    assert {**written, "id": None, "submitted_at": None} == {**routed_body, "id": None, "submitted_at": None}
     assert (fast.headers["X-Request-ID"], routed_answer.headers["X-Request-ID"]) == ("req-fast-1", "req-route-1")
     assert (fast.get_json()["status"], fast.get_json()["kind"]) == ("queued", "cast_vote")
     with transaction() as session:
