@@ -6,7 +6,7 @@ that runs `accept_votes()` for every vote the request threads of the process han
 as one statement in autocommit on a connection it keeps, so that the votes arriving together share
 one statement (its own transaction: one round trip) and one nudge of each proposal's drain instead
 of paying one each. A lone vote runs at once; there is no
-timer. `accept_votes()` runs ONE statement (Core) for the batch (one JSON parameter): for each
+timer. `accept_votes()` runs ONE statement (Core, compiled once, run on the driver's connection) for the batch (one JSON parameter): for each
 vote it selects the proposal by id and slugs with its DAO active, the proposal active and the
 database's `now()` inside its window (start_at <= now < least(end_at, closed_at):
 governance.lifecycle.voting_ends_at, the close and the late-quorum extension included, which
@@ -42,8 +42,12 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import psycopg
+from psycopg.rows import dict_row
+from psycopg.types.json import Jsonb
 from sqlalchemy import Text, Uuid, bindparam, cast, column, exists, func, literal, or_, select
 from sqlalchemy.dialects.postgresql import JSONB, insert
+from sqlalchemy.exc import DBAPIError
 
 from models import Dao, DaoMember, Job, Proposal, ProposalVoter
 from services.bans import not_banned
@@ -115,14 +119,24 @@ def _statement():
         .cte("target")
     )
     return insert(j).from_select(
-        ["id", "kind", "status", "actor", "request", "target_id"],
+        ["id", "kind", "status", "actor", "request", "target_id", "attempts"],
         select(target.c.job_id, literal(VOTE_JOB_KIND), literal("queued"), target.c.subject_id, target.c.request,
-               cast(target.c.id, Text)),
+               cast(target.c.id, Text), literal(0)),
     ).returning(j.c.id, j.c.kind, j.c.status, j.c.actor, j.c.target_id, j.c.submitted_at, j.c.started_at,
                 j.c.finished_at, j.c.result, j.c.error, j.c.attempts)
 
 
 _ACCEPT = _statement()
+_compiled: dict = {}  # dialect -> (the statement's SQL text, its constant parameters)
+
+
+def _driver_sql(dialect) -> tuple[str, dict]:
+    """The batch statement as psycopg runs it: compiled once per dialect; its parameters other
+    than `votes` are constants (the statuses, the moderation actions, the attempts)."""
+    if dialect not in _compiled:
+        compiled = _ACCEPT.compile(dialect=dialect)
+        _compiled[dialect] = (str(compiled), {k: v for k, v in compiled.params.items() if k != "votes"})
+    return _compiled[dialect]
 
 
 @dataclass(frozen=True)
@@ -156,7 +170,14 @@ def accept_votes(conn, votes: Sequence[VoteRequest]) -> list[Job | None]:
     random = os.urandom(16 * len(votes))
     ids = [uuid.UUID(bytes=random[16 * n:16 * n + 16], version=4) for n in range(len(votes))]
     given = [vote.row(job_id) for vote, job_id in zip(votes, ids, strict=True)]
-    rows = {row["id"]: row for row in conn.execute(_ACCEPT, {"votes": given}).mappings()}
+    sql, constants = _driver_sql(conn.dialect)
+    # On the driver's connection (the statement is the same every batch): SQLAlchemy's cache
+    # lookup, parameter processing and result rows were ~10% of the API's CPU per vote.
+    try:
+        with conn.connection.driver_connection.cursor(row_factory=dict_row) as cursor:
+            rows = {row["id"]: row for row in cursor.execute(sql, {**constants, "votes": Jsonb(given)})}
+    except psycopg.Error as error:  # as SQLAlchemy raises it (the API answers 503 for OperationalError)
+        raise DBAPIError.instance(sql, None, error, psycopg.Error) from error
     return [Job(**rows[job_id]) if job_id in rows else None for job_id in ids]
 
 
