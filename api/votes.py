@@ -16,7 +16,8 @@ services.jobs.nudge_drain); only when that statement inserts nothing, or for a r
 slow path below, which finds the refusal. A plain vote is answered before it reaches this route,
 by api/vote_fast_path (the same `vote_request` and statement, the same answer, without Flask's
 per-request work); what that middleware does not take comes here, and a vote whose statement it
-already ran arrives marked SLOW_PATH, for the slow path without a second count. The route checks the ban itself (the statement, or
+already ran arrives marked SLOW_PATH, for the slow path without a second count. The route checks
+the ban itself (the statement, or
 dao_access on the slow path), so the write hook's own ban check (api/moderation) skips it, and so
 does the rate limiter's hook: the accept batch counts the vote in its Redis round trip, the slow
 path counts it before its checks (a body its schema refuses with 422 is not counted: it costs no

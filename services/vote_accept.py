@@ -5,9 +5,9 @@ vote request may be refused for and records its job, for the requests that are a
 that runs `accept_votes()` for every vote the request threads of the process handed in meanwhile,
 as one statement in autocommit on a connection it keeps, so that the votes arriving together share
 one statement (its own transaction: one round trip) and one nudge of each proposal's drain instead
-of paying one each. A lone vote runs at once; there is no
-timer. `accept_votes()` runs ONE statement (Core, compiled once, run on the driver's connection) for the batch (one JSON parameter): for each
-vote it selects the proposal by id and slugs with its DAO active, the proposal active and the
+of paying one each. A lone vote runs at once; there is no timer. `accept_votes()` runs ONE
+statement (Core, compiled once, run on the driver's connection) for the batch (one JSON
+parameter): for each vote it selects the proposal by id and slugs with its DAO active, the proposal active and the
 database's `now()` inside its window (start_at <= now < least(end_at, closed_at):
 governance.lifecycle.voting_ends_at, the close and the late-quorum extension included, which
 moves end_at), the caller in the eligibility snapshot, not banned (services.bans.not_banned), a
