@@ -5,7 +5,11 @@ at the earliest upcoming end_at of an active proposal:
 - when a transaction that activated proposals commits (`wake_after_commit`), and
 - when a finalize sweep ends (`schedule_wake(since=<the database time the sweep started>)`):
   the earliest end_at after the sweep's start, so that a deadline that passed while the sweep
-  ran is swept at once, and one that the sweep could already take is not scheduled again.
+  ran is swept at once, and one that the sweep could already take is not scheduled again; but
+  when a proposal due at the sweep's start is still active (the sweep skipped it: locked by
+  another transaction when it claimed, waiting for vote jobs, or failed alone), a sweep is sent
+  RETRY_SECONDS later, for up to RETRY_WINDOW_SECONDS after that deadline (it waited for beat's
+  next sweep before, up to a whole interval).
 The sweep goes out with a countdown (`governance.deadlines.wake_countdown`), only for a deadline
 within HORIZON_SECONDS, which is well under the broker's visibility timeout and longer than
 beat's interval, so that beat's sweep before a far deadline schedules it. The database clock
@@ -23,8 +27,9 @@ from __future__ import annotations
 
 import logging
 import math
+from datetime import timedelta
 
-from sqlalchemy import BigInteger, func, select
+from sqlalchemy import BigInteger, exists, func, select
 
 from governance.deadlines import wake_countdown
 from infra.db import after_commit, transaction
@@ -35,6 +40,10 @@ from services.jobs import send_task
 log = logging.getLogger(__name__)
 
 HORIZON_SECONDS = 30
+# A proposal a sweep left behind (due, still active) is swept again this soon, for this long
+# after its deadline; beat's sweep takes it after that.
+RETRY_SECONDS = 0.5
+RETRY_WINDOW_SECONDS = 10
 WAKE_KEY = "governance:finalize:wake:{}"
 # How long a deadline's key outlives its countdown: a sweep delayed longer may be sent twice.
 KEY_GRACE_SECONDS = 10
@@ -56,13 +65,32 @@ def next_deadline(session, since=None) -> tuple[int, float] | None:
     return None if target is None else (int(target), float(left))
 
 
+def left_behind(session, since) -> tuple[int, float] | None:
+    """(target, seconds left) of a sweep RETRY_SECONDS from now when a proposal that was due when
+    the sweep began (`since`), at most RETRY_WINDOW_SECONDS before it, is still active: the sweep
+    skipped it (its claim skips rows another transaction holds, e.g. a vote's KEY SHARE at the
+    deadline, or the FK check of the live tally's first sums; or it waits for vote jobs, or failed
+    alone). None otherwise: an older one is beat's."""
+    due = func.least(Proposal.end_at, Proposal.closed_at)
+    behind = exists().where(Proposal.status == "active", due <= since,
+                            due > since - timedelta(seconds=RETRY_WINDOW_SECONDS))
+    if not session.scalar(select(behind)):
+        return None
+    at = func.clock_timestamp() + timedelta(seconds=RETRY_SECONDS)
+    return int(session.scalar(select(func.ceil(func.extract("epoch", at) * 1000).cast(BigInteger)))), RETRY_SECONDS
+
+
 def schedule_wake(since=None) -> float | None:
-    """Send one finalize sweep for the earliest deadline after `since` (default: now) when it
-    lies within the horizon and none was sent for it yet; returns its countdown, else None."""
+    """Send one finalize sweep for the earliest deadline after `since` (default: now), or sooner
+    for a proposal the sweep that began at `since` left behind (`left_behind`), when it lies
+    within the horizon and none was sent for it yet; returns its countdown, else None."""
     key = None
     try:
         with transaction() as session:
             found = next_deadline(session, since)
+            retry = left_behind(session, since) if since is not None else None
+        if retry is not None and (found is None or retry[1] < found[1]):
+            found = retry
         countdown = wake_countdown(found[1], HORIZON_SECONDS) if found else None
         if countdown is None:
             return None

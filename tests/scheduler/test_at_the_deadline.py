@@ -70,6 +70,32 @@ def test_many_proposals_due_within_one_second_are_all_finalized_promptly(client,
     assert 0 <= lags[0] and lags[-1] < PROMPT, lags
 
 
+def test_a_proposal_locked_when_the_sweep_claims_it_is_swept_again_soon(client, worker):
+    """A vote's KEY SHARE (or the FK check of the live tally's first sums) on a due proposal at
+    the instant the sweep claims makes the claim skip it; the sweep then sends another shortly,
+    rather than leave it to beat's next sweep (and with no beat, forever: this test's flake)."""
+    from infra.db import get_engine
+    from services.deadlines import RETRY_SECONDS
+
+    dao, owner, _ = dao_with_members({})
+    proposal = create(client, dao, owner, end_at=iso(now() + timedelta(hours=1)))
+    act(client, dao, proposal["slug"], "activate", owner)
+    with transaction() as session:  # due now, and no sweep sent for it
+        session.execute(update(Proposal).where(Proposal.id == proposal["id"])
+                        .values(end_at=func.now() - timedelta(milliseconds=1)))
+        started = session.scalar(select(func.now()))
+    with get_engine().connect() as holder:
+        holder.execute(select(Proposal.id).where(Proposal.id == proposal["id"])
+                       .with_for_update(read=True, key_share=True))
+        finalize_due()  # here in the test process: its claim skips the held row
+        assert detail(client, dao, proposal["slug"], owner)["status"] == "active"
+        countdown = schedule_wake(since=started)
+        holder.rollback()
+    assert countdown is not None and countdown <= RETRY_SECONDS  # (or sent already by the sweep above)
+    closed = wait_status(client, dao, proposal["slug"], owner, OUTCOMES, timeout=5)
+    assert closed["status"] == "expired"
+
+
 def test_a_sweep_that_wakes_early_schedules_the_deadline_again(client, worker):
     dao, owner, _ = dao_with_members({})
     # Beyond the horizon when activated: nothing is scheduled for it then.
