@@ -59,7 +59,7 @@ def next_deadline(session, since=None) -> tuple[int, float] | None:
         .subquery()
     )
     target, left = session.execute(select(
-        func.ceil(func.extract("epoch", earliest.c.at) * 1000).cast(BigInteger),
+        _epoch_ms(earliest.c.at),
         func.extract("epoch", earliest.c.at - func.clock_timestamp()),
     )).one()
     return None if target is None else (int(target), float(left))
@@ -74,10 +74,13 @@ def left_behind(session, since) -> tuple[int, float] | None:
     due = func.least(Proposal.end_at, Proposal.closed_at)
     behind = exists().where(Proposal.status == "active", due <= since,
                             due > since - timedelta(seconds=RETRY_WINDOW_SECONDS))
-    if not session.scalar(select(behind)):
-        return None
-    at = func.clock_timestamp() + timedelta(seconds=RETRY_SECONDS)
-    return int(session.scalar(select(func.ceil(func.extract("epoch", at) * 1000).cast(BigInteger)))), RETRY_SECONDS
+    target = session.scalar(select(_epoch_ms(func.clock_timestamp() + timedelta(seconds=RETRY_SECONDS))).where(behind))
+    return None if target is None else (int(target), RETRY_SECONDS)
+
+
+def _epoch_ms(moment):
+    """SQL: `moment` as epoch milliseconds, rounded up (a sweep for it never runs before it)."""
+    return func.ceil(func.extract("epoch", moment) * 1000).cast(BigInteger)
 
 
 def schedule_wake(since=None) -> float | None:

@@ -7,8 +7,8 @@ as one statement in autocommit on a connection it keeps, so that the votes arriv
 one statement (its own transaction: one round trip) and one nudge of each proposal's drain instead
 of paying one each. A lone vote runs at once; there is no timer. `accept_votes()` runs ONE
 statement (Core, compiled once, run on the driver's connection) for the batch (one JSON
-parameter): for each vote it selects the proposal by id and slugs with its DAO active, the proposal active and the
-database's `now()` inside its window (start_at <= now < least(end_at, closed_at):
+parameter): for each vote it selects the proposal by id and slugs with its DAO active, the
+proposal active and the database's `now()` inside its window (start_at <= now < least(end_at, closed_at):
 governance.lifecycle.voting_ends_at, the close and the late-quorum extension included, which
 moves end_at), the caller in the eligibility snapshot, not banned (services.bans.not_banned), a
 member unless the DAO is public, and the proposal not hidden by moderation
