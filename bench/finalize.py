@@ -139,6 +139,7 @@ def profile(bench, conn, dao, n: int) -> None:
         # Linked and published from scratch, as the finalizations leave them (the second time the
         # stream acknowledges each message as a duplicate of the first).
         conn.execute("UPDATE events SET published_at = NULL, chain = NULL, chain_seq = NULL, prev_hash = NULL, hash = NULL")
+        conn.execute("DELETE FROM bridge_plan")
         events = conn.execute("SELECT count(*) FROM events").fetchone()[0]
         meter, cpu0 = CpuMeter(groups).start(), time.process_time()
         if prof:

@@ -14,10 +14,11 @@ The chain of an event is "dao:<dao_id>" when the payload has a dao_id, else "pla
 disputes, moderation).
 """
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from governance.canonical import canonical_json, hex_to_digest, sha256
+from governance.canonical import canonical_json, canonical_json_text, hex_to_digest, sha256
 
 GENESIS = "0" * 64
 PLATFORM_CHAIN = "platform"
@@ -54,6 +55,38 @@ def link_event(payload: Mapping, seq: int, prev_hash: str) -> dict:
     linked["prev_hash"] = prev_hash
     linked["hash"] = event_hash(linked, prev_hash)
     return linked
+
+
+def text_hash(payload_text: str, seq: int, prev_hash: str) -> str:
+    """`link_event(json.loads(payload_text), seq, prev_hash)["hash"]`, from the payload's JSON
+    object text without building the linked dict: the text with "seq" appended is
+    canonicalized as it stands (governance.canonical.canonical_json_text; a reader keeps the last
+    of duplicate keys). A text that mentions a link field other than seq takes link_event.
+
+    Raises ValueError as event_hash does, and for a text that is not a JSON object."""
+    if '"hash"' in payload_text or '"prev_hash"' in payload_text:
+        return link_event(json.loads(payload_text), seq, prev_hash)["hash"]
+    if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1:
+        raise ValueError("an event's seq must be an integer >= 1")
+    covered = appended(payload_text, f'"seq": {seq}')
+    return sha256(canonical_json_text(covered) + hex_to_digest(prev_hash, "prev_hash")).hex()
+
+
+def linked_text(payload_text: str, chain_seq: int, prev_hash: str, hash_: str) -> bytes:
+    """The linked event (link_event's dict) as JSON bytes, written from the payload's JSON object
+    text without decoding it: the link fields are appended to the object (the bridge publishes
+    this). A payload never holds them (services.outbox writes it); if one did, a JSON reader
+    keeps the last of duplicate keys, as link_event replaces them."""
+    links = f'"seq": {int(chain_seq)}, "prev_hash": "{prev_hash}", "hash": "{hash_}"'
+    return appended(payload_text, links).encode()
+
+
+def appended(object_text: str, members: str) -> str:
+    """A JSON object's text with `members` (text of one or more "key": value pairs) added last."""
+    if not object_text.endswith("}"):
+        raise ValueError("an event payload must be a JSON object")
+    body = object_text[:-1].rstrip()
+    return f"{body}{', ' if body != '{' else ''}{members}}}"
 
 
 def link_chain(payloads: Iterable[Mapping], head_seq: int = 0, head_hash: str = GENESIS) -> list[dict]:

@@ -6,48 +6,35 @@ must be JSON-native (dict with str keys, list, str, int, float, bool, None): dec
 strings (SPEC 8.4) and are never floats here.
 
 The fast path (issue 14). For the values the engine itself produces - dicts with str keys, lists,
-str, int within the IEEE-754 safe range, bool and None, no float - the C encoder's
-`json.dumps(sort_keys=True, separators=(",", ":"), ensure_ascii=False)` writes exactly the RFC
-8785 bytes:
+str, int within the IEEE-754 safe range, bool and None, no float - orjson's
+`dumps(option=OPT_SORT_KEYS)` writes exactly the RFC 8785 bytes:
 - strings: both escape exactly `"`, `\\` and U+0000-U+001F (as \\b \\t \\n \\f \\r, the others as
   \\u00xx in lowercase hex) and write every other character as itself in UTF-8 (U+007F, U+2028,
-  U+2029 included); a lone surrogate cannot be UTF-8-encoded, and the fast path falls back;
+  U+2029 included); a lone surrogate cannot be UTF-8-encoded: orjson refuses it, and the fast
+  path falls back;
 - integers: both write the decimal digits (JCS: the shortest double form, the same digits for
   |n| <= 2^53 - 1; beyond it rfc8785 refuses the value, so the fast path falls back);
-- keys: Python sorts by code point, JCS by UTF-16 code unit; the two orders differ only between
+- keys: orjson sorts by code point, JCS by UTF-16 code unit; the two orders differ only between
   a character above U+FFFF (a surrogate pair, D800-DFFF) and one in U+E000-U+FFFF, so a dict with
   a key holding a character above U+FFFF falls back.
-Anything else (a float, a tuple, a subclass such as an Enum, a non-str key, Decimal) takes
-`rfc8785`, the reference, which also raises for what JCS cannot represent.
+Anything else (a float, a tuple, a subclass such as an Enum, a non-str key, Decimal, nesting
+deeper than orjson writes) takes `rfc8785`, the reference, which also raises for what JCS cannot
+represent. `canonical_json_text` does the same from a JSON text (the bridge reads the stored
+payload as text), read by orjson: a text orjson refuses (a lone surrogate, NaN) or whose value
+is not plain (orjson reads an integer beyond 64 bits as a float) is read again by `json`, and
+that value takes canonical_json.
 tests/rules/test_canonical.py proves the two agree, with hypothesis, against `rfc8785`.
 """
 
 import hashlib
 import json
-import json.encoder
 
+import orjson
 import rfc8785
 
 _SAFE = 2**53 - 1
 _MAX_CONTAINERS = 100_000  # beyond (a cycle, or a giant), rfc8785 decides: the fast path never meets a cycle
-
-
-def _refuse(value):
-    raise TypeError(f"{type(value).__name__} is not JSON")
-
-
-if json.encoder.c_make_encoder is not None:
-    # The C encoder itself, made once (json.dumps makes one per call, the most of a small value's
-    # cost): no circular-reference markers (see _MAX_CONTAINERS), sorted keys, "," and ":",
-    # strings as c_encode_basestring writes them (ensure_ascii=False), NaN refused.
-    _c_encoder = json.encoder.c_make_encoder(
-        None, _refuse, json.encoder.c_encode_basestring, None, ":", ",", True, False, False
-    )
-
-    def _fast_dumps(value) -> str:
-        return "".join(_c_encoder(value, 0))
-else:  # pragma: no cover - CPython has the C encoder
-    _fast_dumps = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode
+_SORTED = orjson.OPT_SORT_KEYS | orjson.OPT_STRICT_INTEGER
 
 
 def _plain(value) -> bool:
@@ -88,10 +75,27 @@ def canonical_json(value) -> bytes:
     """
     if _plain(value):
         try:
-            return _fast_dumps(value).encode("utf-8")
-        except UnicodeEncodeError:
-            pass  # a lone surrogate: rfc8785 raises its own error
+            return orjson.dumps(value, option=_SORTED)
+        except orjson.JSONEncodeError:
+            pass  # a lone surrogate, or nesting orjson refuses: rfc8785 decides
     return rfc8785.dumps(value)
+
+
+def canonical_json_text(text: str) -> bytes:
+    """`canonical_json` of the value a JSON text spells (module doc: the fast path from text).
+
+    Raises ValueError for a text that is not JSON, and as canonical_json does."""
+    try:
+        value = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        pass  # json.loads below decides: a lone surrogate, NaN, or not JSON
+    else:
+        if _plain(value):
+            try:
+                return orjson.dumps(value, option=_SORTED)
+            except orjson.JSONEncodeError:
+                pass  # nesting orjson refuses
+    return canonical_json(json.loads(text))
 
 
 def sha256(data: bytes) -> bytes:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from dataclasses import dataclass
 
@@ -40,7 +41,7 @@ async def ensure_stream(js) -> None:
 
 
 # Messages in flight at once: a longer batch goes out in waves of this many, each wave's acks
-# awaited together (so the client's own in-flight limit never blocks a send).
+# awaited together.
 MAX_IN_FLIGHT = 4000
 ACK_TIMEOUT_SECONDS = 5
 
@@ -52,14 +53,16 @@ class Publisher:
         with Publisher() as publisher:
             acked = publisher.publish_batch(messages)    # as often as needed
 
-    Messages go out with JetStream's asynchronous publish, in order on the one connection, so
-    the stream stores them in that order; their acks are awaited together."""
+    A wave is published as JetStream's asynchronous publish does it, with less per message: each
+    message is a core NATS publish with Nats-Msg-Id and a reply subject `<wave inbox>.<index>`,
+    in order on the one connection (so the stream stores them in that order); one subscription
+    to `<wave inbox>.*` takes the stream's acks, each marking its index. No future, token or
+    JSON decode per message (nats-py's publish_async costs about twice as much)."""
 
     def __init__(self, url: str | None = None):
         self._url = url
         self._runner = asyncio.Runner()
         self._nc = None
-        self._js = None
 
     def __enter__(self) -> Publisher:
         return self
@@ -75,11 +78,10 @@ class Publisher:
         return self._runner.run(self._publish(messages))
 
     async def _publish(self, messages: list[Message]) -> list[bool]:
-        if self._js is None:
-            self._nc = await connect(self._url)
-            js = self._nc.jetstream(publish_async_max_pending=MAX_IN_FLIGHT)
-            await ensure_stream(js)
-            self._js = js
+        if self._nc is None:
+            nc = await connect(self._url)
+            await ensure_stream(nc.jetstream())
+            self._nc = nc
         acked: list[bool] = []
         for start in range(0, len(messages), MAX_IN_FLIGHT):
             acked += await self._wave(messages[start:start + MAX_IN_FLIGHT])
@@ -88,33 +90,53 @@ class Publisher:
         return acked + [False] * (len(messages) - len(acked))
 
     async def _wave(self, messages: list[Message]) -> list[bool]:
-        # No wait_stall: with it every send would wait on a timer task, yielding to the loop,
-        # and nats-py's flusher would write each message in a syscall of its own.
-        futures = []
+        nc, inbox = self._nc, self._nc.new_inbox()
+        # Per message: None until the stream answers, then True (stored, or a duplicate of a stored
+        # one) or what it answered instead (a status header, 503 when no stream has the subject;
+        # an API error).
+        answers: list = [None] * len(messages)
+        waiting, all_in, skip = [len(messages)], asyncio.Event(), len(inbox) + 1
+
+        async def on_ack(msg) -> None:
+            index = int(msg.subject[skip:])
+            if answers[index] is None:
+                refused = msg.headers or b'"error"' in msg.data
+                answers[index] = (msg.headers or msg.data) if refused else True
+                waiting[0] -= 1
+                if not waiting[0]:
+                    all_in.set()
+
+        sub = await nc.subscribe(inbox + ".*", cb=on_ack)
+        sent = 0
         try:
             for m in messages:
-                futures.append(await self._js.publish_async(m.subject, m.data, headers={"Nats-Msg-Id": m.msg_id}))
+                await nc.publish(m.subject, m.data, reply=f"{inbox}.{sent}", headers={"Nats-Msg-Id": m.msg_id})
+                sent += 1
         except Exception as error:  # noqa: BLE001 - e.g. disconnected: the rest is not sent
-            log.warning("publishing stopped after %d of %d events: %r", len(futures), len(messages), error)
-        if futures:
-            await asyncio.wait(futures, timeout=ACK_TIMEOUT_SECONDS)
-        acked = [f.done() and not f.cancelled() and f.exception() is None for f in futures]
-        failed = [(m, f) for m, f, ok in zip(messages, futures, acked) if not ok]
+            log.warning("publishing stopped after %d of %d events: %r", sent, len(messages), error)
+        waiting[0] -= len(messages) - sent
+        try:
+            if waiting[0] > 0:
+                await asyncio.wait_for(all_in.wait(), ACK_TIMEOUT_SECONDS)
+        except asyncio.TimeoutError:
+            pass
+        finally:
+            with contextlib.suppress(nats.errors.Error):  # closed: the acks already in still count
+                await sub.unsubscribe()  # a late ack finds no one waiting
+        acked = [answer is True for answer in answers]
+        failed = [i for i in range(sent) if not acked[i]]
         if failed:
-            message, future = failed[0]
-            reason = repr(future.exception()) if future.done() else f"no ack within {ACK_TIMEOUT_SECONDS} s"
-            log.warning("%d of %d events not acknowledged; the first, %s: %s", len(failed), len(messages),
-                        message.msg_id, reason)
-        for _, future in failed:
-            future.cancel()  # frees its in-flight slot; a late ack finds no one waiting
-        return acked + [False] * (len(messages) - len(futures))
+            reason = answers[failed[0]] or f"no ack within {ACK_TIMEOUT_SECONDS} s"
+            log.warning("%d of %d events not acknowledged; the first, %s: %r", len(failed), len(messages),
+                        messages[failed[0]].msg_id, reason)
+        return acked
 
     def close(self) -> None:
         try:
             if self._nc is not None:
                 self._runner.run(self._nc.close())
         finally:
-            self._nc = self._js = None
+            self._nc = None
             self._runner.close()
 
 

@@ -4,7 +4,7 @@ from models.base import Base
 from models.credentials import Credential
 from models.dao import Dao, DaoMember, DaoProject, DaoRole, DaoRoleAssignment, Delegation
 from models.disputes import Dispute, ModerationAction
-from models.events import Event
+from models.events import BridgePlan, Event
 from models.jobs import Job
 from models.proposal import Proposal, ProposalVoter, Vote, VoteTotal
 from models.timebank import TimeCreditAccount, TimeCreditTransaction
@@ -12,6 +12,7 @@ from models.treasury import TreasuryBalance, TreasuryTransaction
 
 __all__ = [
     "Base",
+    "BridgePlan",
     "Credential",
     "Dao",
     "DaoMember",

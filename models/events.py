@@ -6,8 +6,8 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, CheckConstraint, Identity, Index, UniqueConstraint, text
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import BigInteger, CheckConstraint, Identity, Index, SmallInteger, UniqueConstraint, Uuid, text
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, CreatedAt
@@ -62,3 +62,18 @@ class Event(Base):
     chain_seq: Mapped[int | None] = mapped_column(BigInteger)
     prev_hash: Mapped[str | None]
     hash: Mapped[str | None]
+
+
+class BridgePlan(Base):
+    """The events the bridge is publishing, in order (at most one row; written and deleted by the
+    bridge, under its lock, services.audit_chain). Their links are computed when the plan is
+    made and written, with `published_at`, once the stream acknowledged them: a bridge that dies
+    in between finds the plan and links the same events the same way again, so a republished
+    message is the one the stream already holds."""
+
+    __tablename__ = "bridge_plan"
+    __table_args__ = (CheckConstraint("id = 1", name="one_plan"),)
+
+    id: Mapped[int] = mapped_column(SmallInteger, primary_key=True, default=1, autoincrement=False)
+    event_ids: Mapped[list[uuid.UUID]] = mapped_column(ARRAY(Uuid))
+    planned_at: Mapped[CreatedAt]

@@ -1,26 +1,33 @@
 """The hash-chained audit trail in the database (issue 13; the rule is governance.audit_chain).
 
 The publishing bridge (tasks/events.py) links events after the fact, under its advisory lock, so
-the vote path and every other writer pay nothing for the chain: `link_pending` takes the oldest
-unlinked rows (by `seq`), reads each chain's head from the rows already linked, and writes
-chain, chain_seq, prev_hash and hash. The hash covers the payload as stored (the JSONB read
-back), which is also what the exports and the NATS message carry, so an export verifies
-against exactly the bytes the database holds.
+the vote path and every other writer pay nothing for the chain. It plans a batch of the oldest
+unlinked rows (by `seq`; the plan, models.BridgePlan, is saved), links them in memory after
+each chain's head (read from the rows already linked), publishes them, and then writes chain,
+chain_seq, prev_hash, hash and published_at of those the stream acknowledged in one statement:
+one row version per event. The hash covers the payload as stored (its text read back), which is
+also what the exports and the NATS message carry, so an export verifies against exactly the
+bytes the database holds.
 
-Rows are linked only while no linked row waits to be published: the rows linked and not yet
-published then always come from one `link_pending` call, within which a chain's order is the
-`seq` order the bridge publishes in, so NATS carries every chain in chain order.
+A chain's order is the plan's order, which is also the order it is published in, and the next
+plan is made only once the last one is recorded, so NATS carries every chain in chain order.
+Rows linked and not published (`linked_unpublished`: set so by hand, or left by a bridge before
+0009_bridge_plan) are published again before any new plan.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
-from sqlalchemy import BigInteger, Text, Uuid, bindparam, exists, func, select, true, update
+import orjson
+from sqlalchemy import Text, bindparam, cast, delete, func, select, text, true, update
 from sqlalchemy.dialects.postgresql import ARRAY
 
-from governance.audit_chain import GENESIS, chain_of, link_event
-from models import Event
+from governance.audit_chain import GENESIS, chain_of, text_hash
+from infra.db import among
+from models import BridgePlan, Event
 
 LINK_BATCH = 2000
 
@@ -29,18 +36,6 @@ def linked_payload(payload: Mapping, chain_seq: int, prev_hash: str, hash_: str)
     """The event as its chain holds it: the stored payload plus seq (its chain position),
     prev_hash and hash (FORMATS: audit export). What NATS, the audit export and the verifier see."""
     return {**payload, "seq": chain_seq, "prev_hash": prev_hash, "hash": hash_}
-
-
-def linked_text(payload_text: str, chain_seq: int, prev_hash: str, hash_: str) -> bytes:
-    """`linked_payload` as JSON bytes, written from the stored payload's text (`payload::text`)
-    without decoding it: the link fields are appended to the object (the bridge publishes this).
-    A payload never holds them (services.outbox writes it); if one did, a JSON reader keeps the
-    last of duplicate keys, as `linked_payload` does."""
-    if not payload_text.endswith("}"):
-        raise ValueError("an event payload must be a JSON object")
-    links = f'"seq": {int(chain_seq)}, "prev_hash": "{prev_hash}", "hash": "{hash_}"}}'
-    body = payload_text[:-1].rstrip()
-    return f"{body}{', ' if body != '{' else ''}{links}".encode()
 
 
 def linked(event: Event) -> dict:
@@ -71,50 +66,110 @@ def dao_chain(dao_id) -> str:
     return chain_of({"dao_id": str(dao_id)})
 
 
-def link_pending(session, limit: int = LINK_BATCH) -> int:
-    """Link up to `limit` unlinked events, oldest `seq` first, each after its chain's head; the
-    number linked (0 while linked rows still wait to be published). The caller holds the bridge
-    lock and commits before publishing them.
+@dataclass(frozen=True)
+class Link:
+    """One event of a bridge batch with its links: what the bridge publishes and then records."""
+
+    id: uuid.UUID
+    subject: str
+    text: str  # the payload as stored (payload::text)
+    chain: str
+    chain_seq: int
+    prev_hash: str
+    hash: str
+
+
+_EVENTS = Event.__table__  # Core: no ORM row processing for a batch of thousands
+_PLAN = BridgePlan.__table__
+_ROW = (_EVENTS.c.id, _EVENTS.c.subject, cast(_EVENTS.c.payload, Text).label("text"))
+
+
+def linked_unpublished(session, limit: int) -> list[Link]:
+    """Up to `limit` events linked and not published, oldest `seq` first: those of a plan the
+    stream acknowledged only in part before this design (0009_bridge_plan), or set unpublished
+    by hand to publish them again. They go out before any new plan (their chains' earlier
+    positions first)."""
+    rows = session.execute(
+        select(*_ROW, _EVENTS.c.chain, _EVENTS.c.chain_seq, _EVENTS.c.prev_hash, _EVENTS.c.hash)
+        .where(_EVENTS.c.published_at.is_(None), _EVENTS.c.hash.is_not(None))
+        .order_by(_EVENTS.c.seq).limit(limit)
+    ).all()
+    return [Link(*row) for row in rows]
+
+
+_COLUMNS = "e.id, e.subject, e.payload::text AS text, e.payload->>'dao_id' AS dao_id"
+# The saved plan's events still unlinked, in its order.
+_PLANNED = text(f"""
+    SELECT {_COLUMNS} FROM bridge_plan, unnest(bridge_plan.event_ids) WITH ORDINALITY AS p(id, n)
+    JOIN events e ON e.id = p.id WHERE e.hash IS NULL ORDER BY p.n""")
+# A new plan of the oldest unlinked events, saved by the same statement (no ids sent back).
+_NEW_PLAN = text(f"""
+    WITH picked AS (SELECT {_COLUMNS}, e.seq FROM events e WHERE e.hash IS NULL ORDER BY e.seq LIMIT :limit),
+         saved AS (INSERT INTO bridge_plan (id, event_ids)
+                   SELECT 1, array_agg(id ORDER BY seq) FROM picked HAVING count(*) > 0)
+    SELECT id, subject, text, dao_id FROM picked ORDER BY seq""")
+
+
+def planned_links(session, limit: int = LINK_BATCH) -> list[Link]:
+    """The bridge's plan, linked: the events of the saved plan in its order, or else a new plan of
+    up to `limit` unlinked events, oldest `seq` first (saved in this transaction), each linked
+    after its chain's head. Nothing is written to the events: `record_published` writes the
+    links the stream acknowledged. The links depend only on the plan and the chains' heads,
+    which only `record_published` moves, so a plan linked again gives the same links.
 
     Raises ValueError for a payload JCS cannot represent (the API refuses such values where
     free-form JSON enters: action_payload)."""
-    waiting = exists().where(Event.published_at.is_(None), Event.hash.is_not(None))
-    if session.scalar(select(waiting)):
-        return 0
-    events = Event.__table__  # Core: no ORM row processing for a batch of thousands
-    rows = session.execute(
-        select(events.c.id, events.c.payload).where(events.c.hash.is_(None)).order_by(events.c.seq).limit(limit)
-    ).all()
-    if not rows:
-        return 0
-    chains = [chain_of(row.payload) for row in rows]
+    rows = session.execute(_PLANNED).all()
+    if not rows:  # no plan, or one already recorded in full (by a bridge that raced this one)
+        session.execute(delete(_PLAN))
+        rows = session.execute(_NEW_PLAN, {"limit": limit}).all()
+    chains = [chain_of(row._mapping) for row in rows]
     heads = chain_heads(session, chains)
-    links: dict[str, list] = {"id": [], "chain": [], "chain_seq": [], "prev_hash": [], "hash": []}
+    links = []
     for row, chain in zip(rows, chains):
         seq, prev = heads.get(chain, (0, GENESIS))
         try:
-            digest = link_event(row.payload, seq + 1, prev)["hash"]
+            digest = text_hash(row.text, seq + 1, prev)
         except ValueError as error:
             raise ValueError(f"event {row.id} cannot be linked into {chain}: {error}") from error
         heads[chain] = (seq + 1, digest)
-        for name, value in zip(links, (row.id, chain, seq + 1, prev, digest)):
-            links[name].append(value)
-    _write_links(session, links)
-    return len(rows)
+        links.append(Link(row.id, row.subject, row.text, chain, seq + 1, prev, digest))
+    return links
 
 
-def _write_links(session, links: dict[str, list]) -> None:
-    """One UPDATE ... FROM unnest(...) for the whole batch (an executemany would be a statement
-    per row)."""
-    types = {"id": Uuid(), "chain": Text(), "chain_seq": BigInteger(), "prev_hash": Text(), "hash": Text()}
-    values = func.unnest(*(bindparam(name, column, type_=ARRAY(types[name])) for name, column in links.items()))
-    given = values.table_valued(*links).render_derived()
-    events = Event.__table__
-    session.execute(
-        update(events).where(events.c.id == given.c.id).values(
-            chain=given.c.chain, chain_seq=given.c.chain_seq, prev_hash=given.c.prev_hash, hash=given.c.hash,
+def mark_published(session, links: list[Link]) -> None:
+    """Stamp `published_at` on linked events the stream acknowledged (`linked_unpublished`'s)."""
+    if links:  # Core, one array parameter: the same statement for every batch
+        session.execute(
+            update(_EVENTS).where(among(_EVENTS.c.id, [link.id for link in links]))
+            .values(published_at=func.statement_timestamp())  # once the acks are in
         )
-    )
+
+
+# One statement for the whole batch, its links one JSON parameter (written by orjson: psycopg
+# would dump five arrays element by element).
+_RECORD = text("""
+    UPDATE events e SET chain = l.chain, chain_seq = l.chain_seq, prev_hash = l.prev_hash, hash = l.hash,
+                        published_at = statement_timestamp()
+    FROM jsonb_to_recordset(CAST(:links AS jsonb))
+         AS l(id uuid, chain text, chain_seq bigint, prev_hash text, hash text)
+    WHERE e.id = l.id""")
+
+
+def record_published(session, published: list[Link], rest: list[Link]) -> None:
+    """Record a plan's first events, acknowledged by the stream: their links and `published_at`,
+    in ONE statement, `published_at` once the acks are in; the plan keeps the `rest` (deleted
+    when none is left)."""
+    if published:
+        given = orjson.dumps([
+            {"id": str(link.id), "chain": link.chain, "chain_seq": link.chain_seq, "prev_hash": link.prev_hash,
+             "hash": link.hash} for link in published
+        ]).decode()
+        session.execute(_RECORD, {"links": given})
+    if rest:
+        session.execute(text("UPDATE bridge_plan SET event_ids = event_ids[(:done + 1):]"), {"done": len(published)})
+    else:
+        session.execute(delete(_PLAN))
 
 
 def chain_page(chain: str):

@@ -12,7 +12,8 @@ import nats
 import pytest
 from sqlalchemy import select, update
 
-from services.audit_chain import linked_payload, linked_text
+from governance.audit_chain import linked_text
+from services.audit_chain import linked_payload
 from services.outbox import record_event
 from models import Event
 from infra.db import transaction

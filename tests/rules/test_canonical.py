@@ -1,11 +1,14 @@
 """The fast canonicalizer (governance.canonical) writes the bytes of the reference RFC 8785
 implementation (`rfc8785`) for every JSON value, and raises where it raises."""
 
+import json
+
+import pytest
 import rfc8785
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from governance.canonical import _plain, canonical_json
+from governance.canonical import _plain, canonical_json, canonical_json_text
 
 SAFE = 2**53 - 1
 
@@ -73,3 +76,44 @@ def test_a_cycle_is_refused_as_the_reference_refuses_it():
     loop: dict = {}
     loop["self"] = loop
     assert ours(loop) == reference(loop)
+
+
+# JSON texts as any writer may spell them: compact or spaced, indented, \\u-escaped or UTF-8.
+spellings = st.fixed_dictionaries({
+    "separators": st.sampled_from([(",", ":"), (", ", ": "), (" ,", " :  ")]),
+    "indent": st.sampled_from([None, 0, 2]),
+    "ensure_ascii": st.booleans(),
+})
+
+
+@settings(max_examples=1000, deadline=None)
+@given(values, spellings)
+def test_canonical_json_of_a_text_equals_rfc8785_of_the_value_it_spells(value, spelling):
+    try:
+        text = json.dumps(value, **spelling)
+    except (TypeError, ValueError):
+        return  # not writable as JSON text (a non-str key json cannot write, a cycle)
+    assert from_text(text) == reference(json.loads(text))
+
+
+def from_text(text):
+    try:
+        return canonical_json_text(text)
+    except Exception as error:  # noqa: BLE001 - compared by type
+        return type(error)
+
+
+@pytest.mark.parametrize("text", [
+    '{"a": 1.0}', '{"a": 1e3}', '{"a": [9007199254740992]}', '{"a": -9007199254740993}', '1.5',
+    '{"a": 100000000000000000000000}', '{"\\ud83d\\ude00": 1, "\\ue000": 2}', '"\\ud800"', '{"a": -0}',
+    '{"a": 1, "a": 2}', '{"a": "x: 1.5", "b": [1,2]}', '{"é": "ß"}', '  {"n": 9007199254740991 } ',
+    '{"t": "tab\\there", "q": "\\"", "b": "\\\\"}',
+])
+def test_the_texts_at_the_fast_paths_edges_are_written_as_the_reference_writes_them(text):
+    assert from_text(text) == reference(json.loads(text))
+
+
+def test_a_text_that_is_not_json_is_refused():
+    for bad in ("{", "{'a': 1}", "", "[1,]"):
+        with pytest.raises(ValueError):
+            canonical_json_text(bad)
