@@ -97,14 +97,15 @@ def linked_unpublished(session, limit: int) -> list[Link]:
     return [Link(*row) for row in rows]
 
 
-_COLUMNS = "e.id, e.subject, e.payload::text AS text, e.payload->>'dao_id' AS dao_id"
 # The saved plan's events still unlinked, in its order.
-_PLANNED = text(f"""
-    SELECT {_COLUMNS} FROM bridge_plan, unnest(bridge_plan.event_ids) WITH ORDINALITY AS p(id, n)
+_PLANNED = text("""
+    SELECT e.id, e.subject, e.payload::text AS text, e.payload->>'dao_id' AS dao_id
+    FROM bridge_plan, unnest(bridge_plan.event_ids) WITH ORDINALITY AS p(id, n)
     JOIN events e ON e.id = p.id WHERE e.hash IS NULL ORDER BY p.n""")
 # A new plan of the oldest unlinked events, saved by the same statement (no ids sent back).
-_NEW_PLAN = text(f"""
-    WITH picked AS (SELECT {_COLUMNS}, e.seq FROM events e WHERE e.hash IS NULL ORDER BY e.seq LIMIT :limit),
+_NEW_PLAN = text("""
+    WITH picked AS (SELECT e.id, e.subject, e.payload::text AS text, e.payload->>'dao_id' AS dao_id, e.seq
+                    FROM events e WHERE e.hash IS NULL ORDER BY e.seq LIMIT :limit),
          saved AS (INSERT INTO bridge_plan (id, event_ids)
                    SELECT 1, array_agg(id ORDER BY seq) FROM picked HAVING count(*) > 0)
     SELECT id, subject, text, dao_id FROM picked ORDER BY seq""")
