@@ -37,11 +37,15 @@ def event_hash(event: Mapping, prev_hash: str) -> str:
     Raises ValueError for a missing or non-integer seq, a malformed prev_hash, or a payload JCS
     cannot represent.
     """
-    seq = event.get("seq")
-    if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1:
-        raise ValueError("an event's seq must be an integer >= 1")
+    seq = _checked_seq(event.get("seq"))
     covered = {key: value for key, value in event.items() if key not in ("hash", "prev_hash")}
     return sha256(canonical_json(covered) + hex_to_digest(prev_hash, "prev_hash")).hex()
+
+
+def _checked_seq(seq) -> int:
+    if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1:
+        raise ValueError("an event's seq must be an integer >= 1")
+    return seq
 
 
 def link_event(payload: Mapping, seq: int, prev_hash: str) -> dict:
@@ -66,9 +70,7 @@ def text_hash(payload_text: str, seq: int, prev_hash: str) -> str:
     Raises ValueError as event_hash does, and for a text that is not a JSON object."""
     if '"hash"' in payload_text or '"prev_hash"' in payload_text:
         return link_event(json.loads(payload_text), seq, prev_hash)["hash"]
-    if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1:
-        raise ValueError("an event's seq must be an integer >= 1")
-    covered = appended(payload_text, f'"seq": {seq}')
+    covered = appended(payload_text, f'"seq": {_checked_seq(seq)}')
     return sha256(canonical_json_text(covered) + hex_to_digest(prev_hash, "prev_hash")).hex()
 
 

@@ -73,12 +73,19 @@ def canonical_json(value) -> bytes:
     Raises rfc8785.CanonicalizationError (a ValueError) for what JCS cannot represent: non-str
     keys, NaN, integers beyond the IEEE-754 safe range, non-JSON types such as Decimal.
     """
+    fast = _fast(value)
+    return rfc8785.dumps(value) if fast is None else fast
+
+
+def _fast(value) -> bytes | None:
+    """The fast path's bytes of a plain value, or None: not plain, a lone surrogate, or nesting
+    orjson refuses (the reference decides)."""
     if _plain(value):
         try:
             return orjson.dumps(value, option=_SORTED)
         except orjson.JSONEncodeError:
-            pass  # a lone surrogate, or nesting orjson refuses: rfc8785 decides
-    return rfc8785.dumps(value)
+            pass
+    return None
 
 
 def canonical_json_text(text: str) -> bytes:
@@ -90,11 +97,9 @@ def canonical_json_text(text: str) -> bytes:
     except orjson.JSONDecodeError:
         pass  # json.loads below decides: a lone surrogate, NaN, or not JSON
     else:
-        if _plain(value):
-            try:
-                return orjson.dumps(value, option=_SORTED)
-            except orjson.JSONEncodeError:
-                pass  # nesting orjson refuses
+        fast = _fast(value)
+        if fast is not None:
+            return fast
     return canonical_json(json.loads(text))
 
 
