@@ -13,6 +13,10 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
+# The driver is imported with this module, so a process forked after it (a Celery prefork child,
+# a gunicorn worker) inherits it instead of importing it in its first task (0.1-0.5 s here,
+# bench/README.md); the engine itself is still built in each process on first use.
+import psycopg  # noqa: F401
 from sqlalchemy import Engine, any_, bindparam, create_engine, event, func, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
