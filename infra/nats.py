@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import logging
+import threading
 from dataclasses import dataclass
 
 import nats
@@ -52,6 +54,12 @@ class Publisher:
 
         with Publisher() as publisher:
             acked = publisher.publish_batch(messages)    # as often as needed
+            sending = publisher.start_batch(messages)    # or: published meanwhile ...
+            acked = sending.result()                     # ... its acks awaited later
+
+    The connection lives on an event loop of its own thread, so a batch is published and its
+    acks taken while the caller does other work (the bridge plans and records meanwhile).
+    Batches go out one after the other, in the order they were started.
 
     A wave is published as JetStream's asynchronous publish does it, with less per message: each
     message is a core NATS publish with Nats-Msg-Id and a reply subject `<wave inbox>.<index>`,
@@ -61,8 +69,11 @@ class Publisher:
 
     def __init__(self, url: str | None = None):
         self._url = url
-        self._runner = asyncio.Runner()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
         self._nc = None
+        self._order: asyncio.Lock | None = None
+        self._started: list[concurrent.futures.Future] = []
 
     def __enter__(self) -> Publisher:
         return self
@@ -73,9 +84,25 @@ class Publisher:
     def publish_batch(self, messages: list[Message]) -> list[bool]:
         """True for each message the stream acknowledged (within ACK_TIMEOUT_SECONDS), with
         Nats-Msg-Id = its msg_id; a connection failure raises."""
-        if not messages:
-            return []
-        return self._runner.run(self._publish(messages))
+        return self.start_batch(messages).result()
+
+    def start_batch(self, messages: list[Message]) -> concurrent.futures.Future:
+        """Start publishing a batch after those already started; the future's result is
+        publish_batch's answer (or its error)."""
+        if self._loop is None:
+            self._loop = asyncio.new_event_loop()
+            self._thread = threading.Thread(target=self._loop.run_forever, name="nats-publisher", daemon=True)
+            self._thread.start()
+        self._started = [f for f in self._started if not f.done()]
+        future = asyncio.run_coroutine_threadsafe(self._in_turn(messages), self._loop)
+        self._started.append(future)
+        return future
+
+    async def _in_turn(self, messages: list[Message]) -> list[bool]:
+        if self._order is None:
+            self._order = asyncio.Lock()  # made on the loop's thread; taken in the order started
+        async with self._order:
+            return await self._publish(messages) if messages else []
 
     async def _publish(self, messages: list[Message]) -> list[bool]:
         if self._nc is None:
@@ -132,12 +159,22 @@ class Publisher:
         return acked
 
     def close(self) -> None:
+        """Wait for the batches started (their acks are what the caller records), then close the
+        connection and stop the loop's thread."""
+        if self._loop is None:
+            return
         try:
+            for future in self._started:
+                with contextlib.suppress(Exception):  # its caller got, or gets, the error
+                    future.result()
             if self._nc is not None:
-                self._runner.run(self._nc.close())
+                asyncio.run_coroutine_threadsafe(self._nc.close(), self._loop).result()
         finally:
-            self._nc = None
-            self._runner.close()
+            self._nc, self._started = None, []
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join()
+            self._loop.close()
+            self._loop = self._thread = None
 
 
 def publish_batch(messages: list[Message]) -> list[bool]:

@@ -9,8 +9,11 @@ one row version per event. The hash covers the payload as stored (its text read 
 also what the exports and the NATS message carry, so an export verifies against exactly the
 bytes the database holds.
 
-A chain's order is the plan's order, which is also the order it is published in, and the next
-plan is made only once the last one is recorded, so NATS carries every chain in chain order.
+A chain's order is the plan's order, which is also the order it is published in. The plan may
+hold two batches: the one being published and the next (`planned_after`, linked after it in
+memory and saved before any of it is published, which happens only once the first is
+acknowledged in full), so NATS carries every chain in chain order, and a bridge that dies with
+both published links both again as it published them.
 Rows linked and not published (`linked_unpublished`: set so by hand, or left by a bridge before
 0009_bridge_plan) are published again before any new plan.
 """
@@ -71,6 +74,7 @@ class Link:
     """One event of a bridge batch with its links: what the bridge publishes and then records."""
 
     id: uuid.UUID
+    seq: int  # its outbox order
     subject: str
     text: str  # the payload as stored (payload::text)
     chain: str
@@ -81,7 +85,7 @@ class Link:
 
 _EVENTS = Event.__table__  # Core: no ORM row processing for a batch of thousands
 _PLAN = BridgePlan.__table__
-_ROW = (_EVENTS.c.id, _EVENTS.c.subject, cast(_EVENTS.c.payload, Text).label("text"))
+_ROW = (_EVENTS.c.id, _EVENTS.c.seq, _EVENTS.c.subject, cast(_EVENTS.c.payload, Text).label("text"))
 
 
 def linked_unpublished(session, limit: int) -> list[Link]:
@@ -99,7 +103,7 @@ def linked_unpublished(session, limit: int) -> list[Link]:
 
 # The saved plan's events still unlinked, in its order.
 _PLANNED = text("""
-    SELECT e.id, e.subject, e.payload::text AS text, e.payload->>'dao_id' AS dao_id
+    SELECT e.id, e.seq, e.subject, e.payload::text AS text, e.payload->>'dao_id' AS dao_id
     FROM bridge_plan, unnest(bridge_plan.event_ids) WITH ORDINALITY AS p(id, n)
     JOIN events e ON e.id = p.id WHERE e.hash IS NULL ORDER BY p.n""")
 # A new plan of the oldest unlinked events, saved by the same statement (no ids sent back). The
@@ -110,7 +114,19 @@ _NEW_PLAN = text("""
     WITH picked AS (SELECT id, seq FROM events WHERE hash IS NULL ORDER BY seq LIMIT :limit),
          saved AS (INSERT INTO bridge_plan (id, event_ids)
                    SELECT 1, array_agg(id ORDER BY seq) FROM picked HAVING count(*) > 0)
-    SELECT e.id, e.subject, e.payload::text AS text, e.payload->>'dao_id' AS dao_id
+    SELECT e.id, e.seq, e.subject, e.payload::text AS text, e.payload->>'dao_id' AS dao_id
+    FROM picked JOIN events e ON e.id = picked.id ORDER BY picked.seq""")
+
+
+# The plan extended by the oldest unlinked events after its last (`:after`, the greatest seq it
+# holds): a range of the unlinked index, however long the backlog.
+_MORE = text("""
+    WITH picked AS (SELECT id, seq FROM events
+                    WHERE hash IS NULL AND seq > :after AND EXISTS (SELECT FROM bridge_plan)  -- only ever after a plan
+                    ORDER BY seq LIMIT :limit),
+         saved AS (UPDATE bridge_plan SET event_ids = event_ids || (SELECT array_agg(id ORDER BY seq) FROM picked)
+                   WHERE EXISTS (SELECT FROM picked))
+    SELECT e.id, e.seq, e.subject, e.payload::text AS text, e.payload->>'dao_id' AS dao_id
     FROM picked JOIN events e ON e.id = picked.id ORDER BY picked.seq""")
 
 
@@ -127,8 +143,25 @@ def planned_links(session, limit: int = LINK_BATCH) -> list[Link]:
     if not rows:  # no plan, or one already recorded in full (by a bridge that raced this one)
         session.execute(delete(_PLAN))
         rows = session.execute(_NEW_PLAN, {"limit": limit}).all()
+    return _linked(session, rows, {})
+
+
+def planned_after(session, planned: list[Link], limit: int = LINK_BATCH) -> list[Link]:
+    """The next batch, planned while `planned` (the saved plan's events, linked) is published:
+    up to `limit` unlinked events after the last of `planned` by `seq`, oldest first, added to
+    the saved plan in this transaction and linked after `planned` (each chain's head is its last
+    link there, else its recorded head). `planned_links` links the whole plan again the same way.
+    An event committed late with a lower seq is left to the next new plan (`planned_links`)."""
+    after = max(link.seq for link in planned)
+    rows = session.execute(_MORE, {"after": after, "limit": limit}).all()
+    return _linked(session, rows, {link.chain: (link.chain_seq, link.hash) for link in planned})
+
+
+def _linked(session, rows, heads: dict[str, tuple[int, str]]) -> list[Link]:
+    """`rows` (id, seq, subject, text, dao_id) linked in order after `heads`, completed from the
+    recorded chain heads; raises ValueError as planned_links says."""
     chains = [chain_of(row._mapping) for row in rows]
-    heads = chain_heads(session, chains)
+    heads = chain_heads(session, set(chains) - heads.keys()) | heads
     links = []
     for row, chain in zip(rows, chains):
         seq, prev = heads.get(chain, (0, GENESIS))
@@ -137,7 +170,7 @@ def planned_links(session, limit: int = LINK_BATCH) -> list[Link]:
         except ValueError as error:
             raise ValueError(f"event {row.id} cannot be linked into {chain}: {error}") from error
         heads[chain] = (seq + 1, digest)
-        links.append(Link(row.id, row.subject, row.text, chain, seq + 1, prev, digest))
+        links.append(Link(row.id, row.seq, row.subject, row.text, chain, seq + 1, prev, digest))
     return links
 
 
@@ -160,20 +193,19 @@ _RECORD = text("""
     WHERE e.id = l.id""")
 
 
-def record_published(session, published: list[Link], rest: list[Link]) -> None:
-    """Record a plan's first events, acknowledged by the stream: their links and `published_at`,
-    in ONE statement, `published_at` once the acks are in; the plan keeps the `rest` (deleted
-    when none is left)."""
-    if published:
-        given = orjson.dumps([
-            {"id": str(link.id), "chain": link.chain, "chain_seq": link.chain_seq, "prev_hash": link.prev_hash,
-             "hash": link.hash} for link in published
-        ]).decode()
-        session.execute(_RECORD, {"links": given})
-    if rest:
-        session.execute(text("UPDATE bridge_plan SET event_ids = event_ids[(:done + 1):]"), {"done": len(published)})
-    else:
-        session.execute(delete(_PLAN))
+def record_published(session, published: list[Link]) -> None:
+    """Record the plan's first events, acknowledged by the stream: their links and `published_at`
+    in ONE statement, `published_at` once the acks are in; the plan keeps the rest of its events
+    (deleted when none is left)."""
+    if not published:
+        return
+    given = orjson.dumps([
+        {"id": str(link.id), "chain": link.chain, "chain_seq": link.chain_seq, "prev_hash": link.prev_hash,
+         "hash": link.hash} for link in published
+    ]).decode()
+    session.execute(_RECORD, {"links": given})
+    session.execute(text("UPDATE bridge_plan SET event_ids = event_ids[(:done + 1):]"), {"done": len(published)})
+    session.execute(text("DELETE FROM bridge_plan WHERE cardinality(event_ids) = 0"))
 
 
 def chain_page(chain: str):

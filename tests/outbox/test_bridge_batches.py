@@ -8,16 +8,19 @@ import asyncio
 import json
 import time
 import uuid
+from itertools import pairwise
 
 import nats
 import psycopg
+import pytest
 
+from devstack.osutil import find_free_port
 from governance.audit_chain import linked_text
 from infra.db import transaction
-from infra.nats import Message, publish_batch
-from services.audit_chain import linked_payload, planned_links
-from tasks.events import BATCH_SIZE, BRIDGE_LOCK, publish_pending
-from tests.conftest import unique
+from infra.nats import Message, Publisher, publish_batch
+from services.audit_chain import linked_payload, planned_after, planned_links
+from tasks.events import BATCH_SIZE, BRIDGE_LOCK, bridge_lock, publish_pending
+from tests.conftest import settings_from, unique
 
 
 def insert_events(stack, subject: str, count: int) -> list[str]:
@@ -118,29 +121,110 @@ def test_nothing_after_an_event_the_stream_refused_is_marked(stack):
     assert dict(messages) == as_linked(stack, ids)
 
 
+def messages_of(plan) -> list[Message]:
+    return [Message(link.subject, str(link.id), linked_text(link.text, link.chain_seq, link.prev_hash, link.hash))
+            for link in plan]
+
+
+def insert_late(stack, subject: str) -> str:
+    """An event of a transaction that took its seq before every other and committed now."""
+    late = str(uuid.uuid4())
+    sql(stack, """INSERT INTO events (id, seq, type, subject, actor, payload, created_at)
+                  VALUES (%(id)s::uuid, -(SELECT count(*) FROM events) - 1000000, 'member_added', %(subject)s,
+                          'user:bridge-batch', jsonb_build_object('id', %(id)s::text), now())""",
+        {"id": late, "subject": subject})
+    return late
+
+
+def held_bridge_lock(stack):
+    """A connection holding BRIDGE_LOCK: no bridge runs meanwhile (the caller closes it)."""
+    hold = psycopg.connect(stack.database_url, autocommit=True)
+    hold.execute("SELECT pg_advisory_lock(%s)", (BRIDGE_LOCK,))
+    return hold
+
+
 def test_a_plan_published_and_not_recorded_goes_out_again_with_the_same_links(stack):
     subject = f"dao.{unique('replan')}.member_added"
-    with psycopg.connect(stack.database_url, autocommit=True) as hold:
-        hold.execute("SELECT pg_advisory_lock(%s)", (BRIDGE_LOCK,))  # no other bridge meanwhile
-        try:
-            ids = insert_events(stack, subject, 10)
-            with transaction() as session:
-                plan = planned_links(session, BATCH_SIZE)
-            assert [str(link.id) for link in plan if str(link.id) in ids] == ids
-            sent = [Message(link.subject, str(link.id), linked_text(link.text, link.chain_seq, link.prev_hash, link.hash))
-                    for link in plan]
-            assert publish_batch(sent) == [True] * len(plan)  # ... and the bridge dies here
-            # A transaction that took its seq before the plan's events and committed after them.
-            late = str(uuid.uuid4())
-            sql(stack, """INSERT INTO events (id, seq, type, subject, actor, payload, created_at)
-                          VALUES (%(id)s::uuid, -(SELECT count(*) FROM events) - 1000000, 'member_added', %(subject)s,
-                                  'user:bridge-batch', jsonb_build_object('id', %(id)s::text), now())""",
-                {"id": late, "subject": subject})
-        finally:
-            hold.execute("SELECT pg_advisory_unlock(%s)", (BRIDGE_LOCK,))
+    with held_bridge_lock(stack):
+        ids = insert_events(stack, subject, 10)
+        with transaction() as session:
+            plan = planned_links(session, BATCH_SIZE)
+        assert [str(link.id) for link in plan if str(link.id) in ids] == ids
+        assert publish_batch(messages_of(plan)) == [True] * len(plan)  # ... and the bridge dies here
+        late = insert_late(stack, subject)
     publish_until(stack, ids + [late])
     messages = stored(stack.nats_url, subject)
     assert [msg_id for msg_id, _ in messages] == ids + [late]  # once each, the plan first
     assert dict(messages) == as_linked(stack, ids + [late])  # as first sent, as recorded
     late_link = as_linked(stack, [late])[late]
     assert late_link["seq"] > max(as_linked(stack, ids)[event_id]["seq"] for event_id in ids)
+
+
+def test_two_batches_published_and_not_recorded_go_out_again_with_the_same_links(stack):
+    """The bridge plans the next batch while the stream stores the current one; dying with both
+    published and neither recorded, the next run links the two exactly as they were sent."""
+    subject = f"dao.{unique('replan2')}.member_added"
+    with held_bridge_lock(stack):
+        ids = insert_events(stack, subject, 30)
+        with transaction() as session:
+            first = planned_links(session, 10)
+        with transaction() as session:
+            second = planned_after(session, first, 10)
+        assert [str(link.id) for link in first + second if str(link.id) in ids] == ids[:20]
+        assert not {link.id for link in first} & {link.id for link in second}
+        assert publish_batch(messages_of(first + second)) == [True] * (len(first) + len(second))  # dies here
+        late = insert_late(stack, subject)
+    publish_until(stack, ids + [late])
+    messages = stored(stack.nats_url, subject)
+    # The plan first, then the batch after it by seq, then a new plan takes the late event.
+    assert [msg_id for msg_id, _ in messages] == ids + [late]
+    assert dict(messages) == as_linked(stack, ids + [late])  # as first sent, as recorded
+    chain = sorted(as_linked(stack, ids + [late]).values(), key=lambda event: event["seq"])
+    assert [event["id"] for event in chain] == ids + [late]
+    assert all(event["prev_hash"] == before["hash"] for before, event in pairwise(chain))
+
+
+def test_a_backlog_goes_out_in_order_when_each_batch_is_planned_during_the_last(stack):
+    subject = f"dao.{unique('pipeline')}.member_added"
+    ids = insert_events(stack, subject, 95)
+    deadline = time.monotonic() + 60
+    while not all(published(stack, ids)):  # batches of 10: nine planned while another was sent
+        assert time.monotonic() < deadline, "the bridge did not publish the backlog"
+        publish_pending(batch_size=10)
+    messages = stored(stack.nats_url, subject)
+    assert [msg_id for msg_id, _ in messages] == ids
+    assert dict(messages) == as_linked(stack, ids)
+    assert sql(stack, "SELECT count(*) FROM bridge_plan", ()) == [(0,)]  # recorded in full
+
+
+def test_one_bridge_runs_at_a_time_and_a_run_lets_go_of_its_lock(stack):
+    subject = f"dao.{unique('onebridge')}.member_added"
+    ids = insert_events(stack, subject, 3)
+    with bridge_lock() as locked:
+        assert locked
+        assert publish_pending() == 0  # another bridge is at work
+        assert published(stack, ids) == [False] * 3
+    publish_until(stack, ids)
+    with bridge_lock() as locked:  # the runs above let go of it
+        assert locked
+
+
+def test_a_run_that_fails_lets_go_of_its_lock(stack):
+    ids = insert_events(stack, f"dao.{unique('failedrun')}.member_added", 1)
+    nowhere = f"nats://127.0.0.1:{find_free_port()}"  # nothing listens there
+    with settings_from(NATS_URL=nowhere), pytest.raises(Exception):  # noqa: B017 - whatever nats-py raises
+        publish_pending()
+    assert published(stack, ids) == [False]
+    with bridge_lock() as locked:
+        assert locked
+    publish_until(stack, ids)
+
+
+def test_batches_started_together_go_out_in_the_order_started(stack):
+    subject = f"dao.{unique('started')}.member_added"
+    batches = [[Message(subject, str(uuid.uuid4()), json.dumps({"n": i * 100 + j}).encode()) for j in range(50)]
+               for i in range(3)]
+    with Publisher() as publisher:
+        sending = [publisher.start_batch(batch) for batch in batches]
+        assert [future.result() for future in sending] == [[True] * 50] * 3
+    assert [msg_id for msg_id, _ in stored(stack.nats_url, subject)] == [m.msg_id for b in batches for m in b]
