@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from governance.audit_chain import linked_text
 from infra.celery import celery_app
 from infra.db import get_engine, transaction
-from infra.nats import Message, Publisher
+from infra.nats import Message, Publisher, shared_publisher
 from infra.redis import redis_client
 from services.audit_chain import (
     Link,
@@ -43,14 +43,18 @@ BRIDGE_LOCK = 0x60E7B1D6  # one bridge at a time keeps the per-DAO order
 
 
 def publish_pending(batch_size: int = BATCH_SIZE, max_batches: int = MAX_BATCHES) -> int:
-    """Publish up to max_batches batches of the backlog over one NATS connection; return how
-    many rows were published (0 when another bridge is at work: it drains the backlog)."""
+    """Publish up to max_batches batches of the backlog over the process's NATS connection
+    (infra.nats.shared_publisher); return how many rows were published (0 when another bridge is
+    at work: it drains the backlog)."""
     with bridge_lock() as locked:
         if not locked:
             return 0
-        with Publisher() as publisher:
+        publisher = shared_publisher()  # the process's connection, kept between runs
+        try:
             replayed, complete = _publish_replays(publisher, batch_size)
             return replayed + (_publish_plans(publisher, batch_size, max_batches) if complete else 0)
+        finally:
+            publisher.settle()  # nothing of this run still going out once the lock is let go
 
 
 @contextmanager

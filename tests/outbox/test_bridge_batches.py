@@ -17,7 +17,7 @@ import pytest
 from devstack.osutil import find_free_port
 from governance.audit_chain import linked_text
 from infra.db import transaction
-from infra.nats import Message, Publisher, publish_batch
+from infra.nats import Message, Publisher, publish_batch, shared_publisher
 from services.audit_chain import linked_payload, planned_after, planned_links
 from tasks.events import BATCH_SIZE, BRIDGE_LOCK, bridge_lock, publish_pending
 from tests.conftest import settings_from, unique
@@ -228,3 +228,23 @@ def test_batches_started_together_go_out_in_the_order_started(stack):
         sending = [publisher.start_batch(batch) for batch in batches]
         assert [future.result() for future in sending] == [[True] * 50] * 3
     assert [msg_id for msg_id, _ in stored(stack.nats_url, subject)] == [m.msg_id for b in batches for m in b]
+
+
+def test_the_process_keeps_its_connection_and_replaces_one_that_went_away(stack):
+    subject = f"dao.{unique('shared')}.member_added"
+    publisher = shared_publisher()
+    assert shared_publisher() is publisher  # what every bridge run of this process uses
+
+    def message() -> Message:
+        return Message(subject, str(uuid.uuid4()), b"{}")
+
+    sent = [message(), message()]
+    assert publisher.publish_batch(sent[:1]) == [True]
+    first = publisher.connection
+    assert publisher.publish_batch(sent[1:]) == [True]
+    assert publisher.connection is first  # one connection for both
+    asyncio.run_coroutine_threadsafe(first.close(), publisher._loop).result()  # the server went away
+    sent.append(message())
+    assert publisher.publish_batch(sent[2:]) == [True]
+    assert publisher.connection is not first and publisher.connection.is_connected
+    assert [msg_id for msg_id, _ in stored(stack.nats_url, subject)] == [m.msg_id for m in sent]
