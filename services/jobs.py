@@ -261,12 +261,12 @@ def _claim_once(kind: str, target_id: str, limit: int) -> tuple[list, bool]:
             update(table).where(among(table.c.id, ids)).values(attempts=table.c.attempts + 1)
             .returning(table.c.id, table.c.attempts)
         ).all()
-        cap = get_settings().max_job_attempts
-        for job_id, attempts in counted:
-            if attempts > cap:
-                log.error("job %s failed for good after %s attempts", job_id, attempts - 1)
+        cap, attempts_of = get_settings().max_job_attempts, dict(counted)  # RETURNING has no order
+        for job_id in ids:
+            if attempts_of[job_id] > cap:
+                log.error("job %s failed for good after %s attempts", job_id, attempts_of[job_id] - 1)
                 _finish_one(session, job_id, "failed", error=TOO_MANY_ATTEMPTS)
-        claimed = [job_id for job_id, attempts in counted if attempts <= cap]
+        claimed = [job_id for job_id in ids if attempts_of[job_id] <= cap]  # oldest first, as selected
         return claimed, len(claimed) < len(counted)
 
 
