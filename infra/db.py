@@ -76,6 +76,31 @@ def session_factory() -> sessionmaker[Session]:
 
 
 @contextmanager
+def session_advisory_lock(key, *, wait: bool = True) -> Iterator[bool]:
+    """Hold a session-level advisory lock on `key` (an int, or a SQL expression of one) across
+    the caller's transactions, on a connection of its own; yield whether it was taken (always,
+    when `wait`). No transaction stays open meanwhile. Postgres releases the lock when the
+    process dies; a connection that could not release it is dropped, not pooled."""
+    with get_engine().connect() as conn:
+        if wait:
+            conn.execute(select(func.pg_advisory_lock(key)))
+            locked = True
+        else:
+            locked = bool(conn.scalar(select(func.pg_try_advisory_lock(key))))
+        conn.commit()
+        try:
+            yield locked
+        finally:
+            if locked:
+                try:
+                    conn.execute(select(func.pg_advisory_unlock(key)))
+                    conn.commit()
+                except BaseException:
+                    conn.invalidate()  # closing the connection releases the lock
+                    raise
+
+
+@contextmanager
 def transaction() -> Iterator[Session]:
     """Yield a session inside one transaction: committed when the block ends normally,
     rolled back when it raises. The session is closed afterwards."""

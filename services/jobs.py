@@ -55,7 +55,7 @@ from sqlalchemy.dialects.postgresql import JSONB, insert
 from governance.errors import DomainError, ValidationFailed
 from infra.celery import BROKER_ERRORS, QUEUES, TRANSIENT_ERRORS, celery_app
 from infra.config import get_settings
-from infra.db import after_commit, among, get_engine, transaction
+from infra.db import after_commit, among, session_advisory_lock, transaction
 from infra.redis import redis_client
 from models import Job
 
@@ -206,19 +206,8 @@ def draining(target_id: str) -> Iterator[None]:
     that another claimed a moment ago (attempted, still queued) would take them for the jobs of a
     dead drain and count attempts again, until the cap failed a vote that never crashed. A second
     drain waits here; a drain whose worker died releases the lock with its connection."""
-    key = func.hashtextextended(f"{DRAIN_FLAG_PREFIX}:{target_id}", 0)
-    with get_engine().connect() as conn:
-        conn.execute(select(func.pg_advisory_lock(key)))
-        conn.commit()  # the lock is the session's: no transaction stays open meanwhile
-        try:
-            yield
-        finally:
-            try:
-                conn.execute(select(func.pg_advisory_unlock(key)))
-                conn.commit()
-            except BaseException:
-                conn.invalidate()  # closing the connection releases the lock
-                raise
+    with session_advisory_lock(func.hashtextextended(f"{DRAIN_FLAG_PREFIX}:{target_id}", 0)):
+        yield
 
 
 def clear_drain_flag(target_id: str) -> None:

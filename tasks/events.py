@@ -14,15 +14,11 @@ recording finds the plan and publishes the same links again, which the stream dr
 (governance.audit_chain.linked_text): never re-encoded (non-ASCII goes out as UTF-8)."""
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from itertools import takewhile
-
-from sqlalchemy import func, select
 
 from governance.audit_chain import linked_text
 from infra.celery import celery_app
-from infra.db import get_engine, transaction
+from infra.db import session_advisory_lock, transaction
 from infra.nats import Message, Publisher, shared_publisher
 from infra.redis import redis_client
 from services.audit_chain import (
@@ -57,23 +53,10 @@ def publish_pending(batch_size: int = BATCH_SIZE, max_batches: int = MAX_BATCHES
             publisher.settle()  # nothing of this run still going out once the lock is let go
 
 
-@contextmanager
-def bridge_lock() -> Iterator[bool]:
-    """Try BRIDGE_LOCK for a whole bridge run; yield whether it was taken. It is held by a
-    connection of its own in autocommit (no transaction, so no snapshot, held open for the run)
-    and released at the end, or by Postgres when the process dies; a connection that could not
-    release it is dropped, not pooled."""
-    with get_engine().connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        locked = bool(conn.scalar(select(func.pg_try_advisory_lock(BRIDGE_LOCK))))
-        try:
-            yield locked
-        finally:
-            if locked:
-                try:
-                    conn.scalar(select(func.pg_advisory_unlock(BRIDGE_LOCK)))
-                except Exception:
-                    conn.invalidate()
-                    raise
+def bridge_lock():
+    """Try BRIDGE_LOCK for a whole bridge run (infra.db.session_advisory_lock); yields whether it
+    was taken."""
+    return session_advisory_lock(BRIDGE_LOCK, wait=False)
 
 
 def _publish_replays(publisher: Publisher, batch_size: int) -> tuple[int, bool]:
